@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Install the Debian packages the test cluster needs (fast no-op when present).
+set -euo pipefail
+# shellcheck source=common.sh
+source "$(dirname "$0")/common.sh"
+
+PKGS=(
+  containerd runc containernetworking-plugins   # runtime + CNI plugins (/usr/lib/cni)
+  umoci skopeo                                  # rootfs dir -> OCI layout -> docker-archive
+  openssl curl ca-certificates                  # certs, health checks
+  busybox-static debootstrap                    # image contents
+  gcc libc6-dev                                 # static pause / sleeper binaries
+  iproute2 iptables kmod util-linux procps mount tar gzip
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  log "debian packages: all present"
+  exit 0
+fi
+[[ $(id -u) == 0 ]] || die "need root to install: ${missing[*]}"
+log "installing debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null 2>&1 || apt-get update
+# no init system here: keep package scripts from starting daemons
+printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d.cinc-scan
+chmod +x /usr/sbin/policy-rc.d.cinc-scan
+if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+  ln -s policy-rc.d.cinc-scan /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+rm -f /usr/sbin/policy-rc.d.cinc-scan
+log "debian packages installed"
