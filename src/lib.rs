@@ -1,0 +1,4 @@
+//! kubectl cinc-scan: compliance and hardening checks inside running Kubernetes containers.
+
+pub mod engine;
+pub mod results;
