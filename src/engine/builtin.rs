@@ -16,7 +16,10 @@ pub fn names() -> Vec<&'static str> {
 }
 
 pub fn text(name: &str) -> Option<&'static str> {
-    BUILTINS.iter().find(|(n, _, _)| *n == name).map(|(_, _, t)| *t)
+    BUILTINS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, _, t)| *t)
 }
 
 pub fn load(name: &str) -> Result<Profile, ProfileError> {
@@ -42,6 +45,9 @@ mod tests {
     #[test]
     fn unknown_builtin_lists_the_known_ones() {
         let e = load("nope").unwrap_err().to_string();
-        assert_eq!(e, "unknown built-in profile 'nope' (built-in profiles: container-baseline)");
+        assert_eq!(
+            e,
+            "unknown built-in profile 'nope' (built-in profiles: container-baseline)"
+        );
     }
 }

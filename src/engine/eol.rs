@@ -53,7 +53,9 @@ pub fn end_of_life(id: &str, version_id: &str) -> Option<Date> {
         .filter(|(i, v, _)| {
             *i == id
                 && (version_id == *v
-                    || version_id.strip_prefix(v).is_some_and(|rest| rest.starts_with('.')))
+                    || version_id
+                        .strip_prefix(v)
+                        .is_some_and(|rest| rest.starts_with('.')))
         })
         .max_by_key(|(_, v, _)| v.len())
         .and_then(|(_, _, d)| d.parse().ok())
@@ -65,8 +67,14 @@ mod tests {
 
     #[test]
     fn matches_exact_and_dotted_prefixes() {
-        assert_eq!(end_of_life("debian", "12"), Some("2028-06-30".parse().unwrap()));
-        assert_eq!(end_of_life("alpine", "3.19.1"), Some("2025-11-01".parse().unwrap()));
+        assert_eq!(
+            end_of_life("debian", "12"),
+            Some("2028-06-30".parse().unwrap())
+        );
+        assert_eq!(
+            end_of_life("alpine", "3.19.1"),
+            Some("2025-11-01".parse().unwrap())
+        );
         assert_eq!(end_of_life("debian", "120"), None);
         assert_eq!(end_of_life("plan9", "4"), None);
     }

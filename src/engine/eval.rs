@@ -18,7 +18,12 @@ pub fn code_desc(check: &Check) -> String {
     }
     let wants: Vec<String> = check.expect.iter().map(|m| m.describe()).collect();
     match &check.filter {
-        Some(f) => format!("{} where {}: {}", check.resource.describe(), f.describe(), wants.join(" and ")),
+        Some(f) => format!(
+            "{} where {}: {}",
+            check.resource.describe(),
+            f.describe(),
+            wants.join(" and ")
+        ),
         None => format!("{}: {}", check.resource.describe(), wants.join(" and ")),
     }
 }
@@ -38,15 +43,21 @@ fn judge(check: &Check, facts: &Facts, today: Date) -> Verdict {
     };
     if let (Resource::File(path), Some(false)) = (&check.resource, value["exists"].as_bool()) {
         // Only `exists` can be judged of a missing file.
-        let only_exists = check.expect.iter().all(|m| m.field.as_deref() == Some("exists"));
+        let only_exists = check
+            .expect
+            .iter()
+            .all(|m| m.field.as_deref() == Some("exists"));
         if !only_exists {
             return Verdict::Fail(format!("{path} does not exist"));
         }
     }
     let subject = match (&check.filter, value) {
-        (Some(filter), Value::Array(items)) => {
-            Value::Array(items.into_iter().filter(|i| filter.eval(i).is_ok()).collect())
-        }
+        (Some(filter), Value::Array(items)) => Value::Array(
+            items
+                .into_iter()
+                .filter(|i| filter.eval(i).is_ok())
+                .collect(),
+        ),
         (_, v) => v,
     };
     for m in &check.expect {
@@ -76,7 +87,12 @@ fn result(code_desc: String, verdict: Verdict, started: Instant) -> CheckResult 
         Verdict::Skip(m) => (Status::Skipped, Some(m)),
         Verdict::Error(m) => (Status::Error, Some(m)),
     };
-    CheckResult { code_desc, status, message, run_time: started.elapsed().as_secs_f64() }
+    CheckResult {
+        code_desc,
+        status,
+        message,
+        run_time: started.elapsed().as_secs_f64(),
+    }
 }
 
 pub fn evaluate_control(control: &Control, facts: &Facts, today: Date) -> ControlResult {
@@ -103,7 +119,10 @@ pub fn evaluate_control(control: &Control, facts: &Facts, today: Date) -> Contro
             result(code_desc(check), judge(check, facts, today), started)
         })
         .collect();
-    ControlResult { control: control.clone(), results }
+    ControlResult {
+        control: control.clone(),
+        results,
+    }
 }
 
 pub fn evaluate(profiles: &[Arc<Profile>], facts: &Facts, today: Date) -> Vec<ProfileResult> {
@@ -111,7 +130,11 @@ pub fn evaluate(profiles: &[Arc<Profile>], facts: &Facts, today: Date) -> Vec<Pr
         .iter()
         .map(|p| ProfileResult {
             profile: p.clone(),
-            controls: p.controls.iter().map(|c| evaluate_control(c, facts, today)).collect(),
+            controls: p
+                .controls
+                .iter()
+                .map(|c| evaluate_control(c, facts, today))
+                .collect(),
         })
         .collect()
 }
@@ -152,7 +175,10 @@ mod tests {
     }
 
     fn facts_with(path: &str, fact: FileFact) -> Facts {
-        let mut f = Facts::new(Err(Unavailable::skip("no process")), Err(Unavailable::skip("no pod")));
+        let mut f = Facts::new(
+            Err(Unavailable::skip("no process")),
+            Err(Unavailable::skip("no pod")),
+        );
         f.files.insert(path.into(), fact);
         f
     }
@@ -178,10 +204,16 @@ mod tests {
     #[test]
     fn pass_fail_and_missing_file() {
         let p = profile(MODE_CHECK);
-        assert_eq!(run(&p, &facts_with("/etc/passwd", present(0o644, "", false))).status(), Status::Passed);
+        assert_eq!(
+            run(&p, &facts_with("/etc/passwd", present(0o644, "", false))).status(),
+            Status::Passed
+        );
         let failed = run(&p, &facts_with("/etc/passwd", present(0o666, "", false)));
         assert_eq!(failed.status(), Status::Failed);
-        assert_eq!(failed.reason(), Some("mode 0666 is more permissive than 0644"));
+        assert_eq!(
+            failed.reason(),
+            Some("mode 0666 is more permissive than 0644")
+        );
         let missing = run(&p, &facts_with("/etc/passwd", FileFact::Missing));
         assert_eq!(missing.reason(), Some("/etc/passwd does not exist"));
     }
@@ -189,12 +221,24 @@ mod tests {
     #[test]
     fn unreadable_and_unavailable_are_skipped_never_passed() {
         let p = profile(MODE_CHECK);
-        let r = run(&p, &facts_with("/etc/passwd", FileFact::Unreadable("permission denied".into())));
+        let r = run(
+            &p,
+            &facts_with(
+                "/etc/passwd",
+                FileFact::Unreadable("permission denied".into()),
+            ),
+        );
         assert_eq!(r.status(), Status::Skipped);
-        assert_eq!(r.reason(), Some("cannot read /etc/passwd: permission denied"));
+        assert_eq!(
+            r.reason(),
+            Some("cannot read /etc/passwd: permission denied")
+        );
         let proc = profile("    checks:\n      - resource: process\n        expect:\n          - {field: uid, not_equals: 0}\n");
         let r = run(&proc, &facts_with("/x", FileFact::Missing));
-        assert_eq!((r.status(), r.reason()), (Status::Skipped, Some("no process")));
+        assert_eq!(
+            (r.status(), r.reason()),
+            (Status::Skipped, Some("no process"))
+        );
     }
 
     #[test]
@@ -202,7 +246,11 @@ mod tests {
         let p = profile("    checks:\n      - resource: file\n        path: /etc/passwd\n        expect:\n          - {field: content, not: {regex: 'evil'}}\n");
         let r = run(&p, &facts_with("/etc/passwd", present(0o644, "fine", true)));
         assert_eq!(r.status(), Status::Skipped);
-        assert!(r.reason().unwrap().starts_with("incomplete data"), "{:?}", r.reason());
+        assert!(
+            r.reason().unwrap().starts_with("incomplete data"),
+            "{:?}",
+            r.reason()
+        );
         let r = run(&p, &facts_with("/etc/passwd", present(0o644, "evil", true)));
         assert_eq!(r.status(), Status::Failed);
     }
@@ -213,6 +261,9 @@ mod tests {
         let p = profile(&format!("{guard}{MODE_CHECK}"));
         let r = run(&p, &facts_with("/etc/shadow", FileFact::Missing));
         assert_eq!(r.status(), Status::Skipped);
-        assert_eq!(r.reason(), Some("not applicable: /etc/shadow does not exist"));
+        assert_eq!(
+            r.reason(),
+            Some("not applicable: /etc/shadow does not exist")
+        );
     }
 }

@@ -71,7 +71,10 @@ impl ProbePlan {
     }
 
     fn want(&mut self, path: &str, content_cap: Option<u64>) {
-        let entry = self.files.entry(path.to_string()).or_insert(FileWant { content_cap: None });
+        let entry = self
+            .files
+            .entry(path.to_string())
+            .or_insert(FileWant { content_cap: None });
         entry.content_cap = entry.content_cap.max(content_cap);
     }
 
@@ -82,10 +85,15 @@ impl ProbePlan {
                 self.want(path, wants_content(check).then_some(max_file_size));
             }
             Resource::Files(patterns) => {
-                let want = FileWant { content_cap: wants_content(check).then_some(max_file_size) };
+                let want = FileWant {
+                    content_cap: wants_content(check).then_some(max_file_size),
+                };
                 for p in patterns {
                     if p.contains(['*', '?']) {
-                        let e = self.globs.entry(p.clone()).or_insert(FileWant { content_cap: None });
+                        let e = self
+                            .globs
+                            .entry(p.clone())
+                            .or_insert(FileWant { content_cap: None });
                         e.content_cap = e.content_cap.max(want.content_cap);
                     } else {
                         self.want(p, want.content_cap);
@@ -103,7 +111,10 @@ impl ProbePlan {
                 let db = Some(max_file_size.max(PACKAGE_DB_MAX));
                 self.want(DPKG_STATUS, db);
                 self.want(APK_INSTALLED, db);
-                let e = self.globs.entry(DPKG_STATUS_D.into()).or_insert(FileWant { content_cap: None });
+                let e = self
+                    .globs
+                    .entry(DPKG_STATUS_D.into())
+                    .or_insert(FileWant { content_cap: None });
                 e.content_cap = e.content_cap.max(db);
             }
             Resource::Process => self.process = true,
@@ -125,10 +136,16 @@ pub struct Unavailable {
 
 impl Unavailable {
     pub fn skip(reason: impl Into<String>) -> Self {
-        Unavailable { reason: reason.into(), error: false }
+        Unavailable {
+            reason: reason.into(),
+            error: false,
+        }
     }
     pub fn error(reason: impl Into<String>) -> Self {
-        Unavailable { reason: reason.into(), error: true }
+        Unavailable {
+            reason: reason.into(),
+            error: true,
+        }
     }
 }
 
@@ -188,7 +205,13 @@ pub struct Stat {
 impl Stat {
     /// From the raw `st_mode` (type and permission bits together).
     pub fn from_raw(raw_mode: u32, uid: u32, gid: u32, size: u64) -> Stat {
-        Stat { kind: FileKind::from_mode(raw_mode), mode: raw_mode & 0o7777, uid, gid, size }
+        Stat {
+            kind: FileKind::from_mode(raw_mode),
+            mode: raw_mode & 0o7777,
+            uid,
+            gid,
+            size,
+        }
     }
 }
 

@@ -95,8 +95,19 @@ fn parse_mode(v: &Value) -> Result<u32, String> {
     let text = match v {
         Value::String(s) => s.clone(),
         // YAML reads 0644 as the decimal number 644: take its digits as octal, as written.
-        Value::Number(n) => n.to_string(),
-        other => return Err(format!("'mode_at_most' must be an octal string like \"0644\", got {other}")),
+        Value::Number(n) => match n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                .map(|f| f as u64)
+        }) {
+            Some(i) => i.to_string(),
+            None => n.to_string(),
+        },
+        other => {
+            return Err(format!(
+                "'mode_at_most' must be an octal string like \"0644\", got {other}"
+            ))
+        }
     };
     u32::from_str_radix(text.trim_start_matches("0o"), 8)
         .ok()
@@ -131,7 +142,12 @@ impl TryFrom<RawMatcher> for Matcher {
         if let Some(v) = r.mode_at_most {
             ops.push(Op::ModeAtMost(parse_mode(&v)?));
         }
-        for (op, v) in [(CmpOp::Lt, r.lt), (CmpOp::Le, r.le), (CmpOp::Gt, r.gt), (CmpOp::Ge, r.ge)] {
+        for (op, v) in [
+            (CmpOp::Lt, r.lt),
+            (CmpOp::Le, r.le),
+            (CmpOp::Gt, r.gt),
+            (CmpOp::Ge, r.ge),
+        ] {
             if let Some(v) = v {
                 ops.push(Op::Cmp(op, v));
             }
@@ -164,8 +180,14 @@ impl TryFrom<RawMatcher> for Matcher {
             ops.push(Op::AnyOf(v));
         }
         match ops.len() {
-            1 => Ok(Matcher { field: r.field, op: ops.remove(0) }),
-            0 => Err(format!("a matcher needs one operator (one of: {})", OPERATORS.join(", "))),
+            1 => Ok(Matcher {
+                field: r.field,
+                op: ops.remove(0),
+            }),
+            0 => Err(format!(
+                "a matcher needs one operator (one of: {})",
+                OPERATORS.join(", ")
+            )),
             _ => Err("a matcher takes exactly one operator; use all_of to combine several".into()),
         }
     }
@@ -322,7 +344,11 @@ impl Matcher {
                     Ok(())
                 } else {
                     let opts: Vec<String> = options.iter().map(show).collect();
-                    Err(format!("{name} is {}, expected one of {}", shown(), opts.join(", ")))
+                    Err(format!(
+                        "{name} is {}, expected one of {}",
+                        shown(),
+                        opts.join(", ")
+                    ))
                 }
             }
             Op::Contains(want) => {
@@ -345,7 +371,11 @@ impl Matcher {
                 if re.is_match(&text) {
                     Ok(())
                 } else {
-                    Err(format!("{name} {} does not match /{}/", shown(), re.as_str()))
+                    Err(format!(
+                        "{name} {} does not match /{}/",
+                        shown(),
+                        re.as_str()
+                    ))
                 }
             }
             Op::ModeAtMost(max) => {
@@ -354,7 +384,10 @@ impl Matcher {
                 if extra == 0 {
                     Ok(())
                 } else {
-                    Err(format!("{name} {:04o} is more permissive than {max:04o}", mode & 0o7777))
+                    Err(format!(
+                        "{name} {:04o} is more permissive than {max:04o}",
+                        mode & 0o7777
+                    ))
                 }
             }
             Op::Cmp(op, bound) => {
@@ -391,7 +424,9 @@ impl Matcher {
                 }
             }
             Op::All(m) | Op::Any(m) | Op::None(m) => {
-                let items = v.as_array().ok_or_else(|| format!("{name} is not a list"))?;
+                let items = v
+                    .as_array()
+                    .ok_or_else(|| format!("{name} is not a list"))?;
                 let (good, bad): (Vec<&Value>, Vec<&Value>) =
                     items.iter().partition(|i| m.eval(i).is_ok());
                 match &self.op {
@@ -409,21 +444,37 @@ impl Matcher {
                     Op::Any(_) if !good.is_empty() => Ok(()),
                     Op::Any(_) => Err(format!("none of {} match {}", items.len(), m.describe())),
                     _ if good.is_empty() => Ok(()),
-                    _ => Err(format!("{} match {}: {}", good.len(), m.describe(), list_labels(&good))),
+                    _ => Err(format!(
+                        "{} match {}: {}",
+                        good.len(),
+                        m.describe(),
+                        list_labels(&good)
+                    )),
                 }
             }
             Op::Count(m) => {
-                let n = v.as_array().map(Vec::len).ok_or_else(|| format!("{name} is not a list"))?;
+                let n = v
+                    .as_array()
+                    .map(Vec::len)
+                    .ok_or_else(|| format!("{name} is not a list"))?;
                 m.eval(&Value::from(n)).map_err(|r| format!("count: {r}"))
             }
             Op::UniqueBy(key) => {
-                let items = v.as_array().ok_or_else(|| format!("{name} is not a list"))?;
+                let items = v
+                    .as_array()
+                    .ok_or_else(|| format!("{name} is not a list"))?;
                 let mut seen: Vec<(&Value, &Value)> = Vec::new();
                 let mut dups = Vec::new();
                 for item in items {
                     let Some(k) = lookup(item, key) else { continue };
                     if let Some((_, first)) = seen.iter().find(|(sk, _)| loosely_equal(sk, k)) {
-                        dups.push(format!("{} {} shared by {} and {}", key, show(k), label(first), label(item)));
+                        dups.push(format!(
+                            "{} {} shared by {} and {}",
+                            key,
+                            show(k),
+                            label(first),
+                            label(item)
+                        ));
                     } else {
                         seen.push((k, item));
                     }
@@ -431,7 +482,11 @@ impl Matcher {
                 if dups.is_empty() {
                     Ok(())
                 } else {
-                    Err(dups.into_iter().take(LIST_SHOWN).collect::<Vec<_>>().join("; "))
+                    Err(dups
+                        .into_iter()
+                        .take(LIST_SHOWN)
+                        .collect::<Vec<_>>()
+                        .join("; "))
                 }
             }
             Op::Exists(_) | Op::Not(_) | Op::AllOf(_) | Op::AnyOf(_) => {
@@ -448,7 +503,10 @@ impl Matcher {
             Op::Exists(false) => format!("{f} absent"),
             Op::Equals(v) => format!("{f} = {}", show(v)),
             Op::NotEquals(v) => format!("{f} != {}", show(v)),
-            Op::OneOf(v) => format!("{f} in [{}]", v.iter().map(show).collect::<Vec<_>>().join(", ")),
+            Op::OneOf(v) => format!(
+                "{f} in [{}]",
+                v.iter().map(show).collect::<Vec<_>>().join(", ")
+            ),
             Op::Contains(v) => format!("{f} contains {}", show(v)),
             Op::Regex(r) => format!("{f} =~ /{}/", r.as_str()),
             Op::ModeAtMost(m) => format!("{f} <= {m:04o}"),
@@ -469,8 +527,16 @@ impl Matcher {
             Op::Count(m) => format!("count {}", m.describe()),
             Op::UniqueBy(k) => format!("unique {k}"),
             Op::Not(m) => format!("not ({})", m.describe()),
-            Op::AllOf(ms) => ms.iter().map(Matcher::describe).collect::<Vec<_>>().join(" and "),
-            Op::AnyOf(ms) => ms.iter().map(Matcher::describe).collect::<Vec<_>>().join(" or "),
+            Op::AllOf(ms) => ms
+                .iter()
+                .map(Matcher::describe)
+                .collect::<Vec<_>>()
+                .join(" and "),
+            Op::AnyOf(ms) => ms
+                .iter()
+                .map(Matcher::describe)
+                .collect::<Vec<_>>()
+                .join(" or "),
         }
     }
 
@@ -494,16 +560,25 @@ mod tests {
     use serde_json::json;
 
     fn m(yaml: &str) -> Matcher {
-        serde_yaml_ng::from_str(yaml).unwrap()
+        serde_saphyr::from_str(yaml).unwrap()
     }
 
     #[test]
     fn equals_and_numbers_from_strings() {
-        assert!(m("{field: uid, equals: 0}").eval(&json!({"uid": 0})).is_ok());
-        assert!(m("{field: uid, equals: '0'}").eval(&json!({"uid": 0})).is_ok());
-        let e = m("{field: uid, equals: 0}").eval(&json!({"uid": 1000})).unwrap_err();
+        assert!(m("{field: uid, equals: 0}")
+            .eval(&json!({"uid": 0}))
+            .is_ok());
+        assert!(m("{field: uid, equals: '0'}")
+            .eval(&json!({"uid": 0}))
+            .is_ok());
+        let e = m("{field: uid, equals: 0}")
+            .eval(&json!({"uid": 1000}))
+            .unwrap_err();
         assert_eq!(e, "uid is 1000, expected 0");
-        assert_eq!(m("{field: uid, equals: 0}").eval(&json!({})).unwrap_err(), "uid is missing");
+        assert_eq!(
+            m("{field: uid, equals: 0}").eval(&json!({})).unwrap_err(),
+            "uid is missing"
+        );
     }
 
     #[test]
@@ -515,8 +590,10 @@ mod tests {
             want.eval(&json!({"mode": 0o666})).unwrap_err(),
             "mode 0666 is more permissive than 0644"
         );
-        assert!(m("{field: mode, mode_at_most: 0640}").eval(&json!({"mode": 0o640})).is_ok());
-        assert!(serde_yaml_ng::from_str::<Matcher>("{mode_at_most: '0999'}").is_err());
+        assert!(m("{field: mode, mode_at_most: 0640}")
+            .eval(&json!({"mode": 0o640}))
+            .is_ok());
+        assert!(serde_saphyr::from_str::<Matcher>("{mode_at_most: '0999'}").is_err());
     }
 
     #[test]
@@ -526,22 +603,37 @@ mod tests {
             {"name": "toor", "uid": 0},
             {"name": "app", "uid": 1000}
         ]);
-        let only_root = m("{none: {all_of: [{field: uid, equals: 0}, {field: name, not_equals: root}]}}");
-        assert_eq!(only_root.eval(&users).unwrap_err(), "1 match uid = 0 and name != root: toor");
+        let only_root =
+            m("{none: {all_of: [{field: uid, equals: 0}, {field: name, not_equals: root}]}}");
+        assert_eq!(
+            only_root.eval(&users).unwrap_err(),
+            "1 match uid = 0 and name != root: toor"
+        );
         assert!(m("{any: {field: name, equals: app}}").eval(&users).is_ok());
         assert!(m("{all: {field: uid, lt: 70000}}").eval(&users).is_ok());
         assert!(m("{count: {equals: 3}}").eval(&users).is_ok());
         let dup = m("{unique_by: uid}").eval(&users).unwrap_err();
         assert_eq!(dup, "uid 0 shared by root and toor");
-        assert_eq!(m("{empty: true}").eval(&users).unwrap_err(), "found 3: root, toor, app");
+        assert_eq!(
+            m("{empty: true}").eval(&users).unwrap_err(),
+            "found 3: root, toor, app"
+        );
     }
 
     #[test]
     fn missing_lists_are_empty_and_logical_operators_compose() {
         let spec = json!({"securityContext": {}});
-        assert!(m("{field: securityContext.capabilities.add, none: {equals: SYS_ADMIN}}").eval(&spec).is_ok());
-        assert!(m("{field: image, not: {regex: ':latest$'}}").eval(&json!({"image": "x:1"})).is_ok());
-        assert!(m("{field: image, not: {regex: ':latest$'}}").eval(&json!({"image": "x:latest"})).is_err());
+        assert!(
+            m("{field: securityContext.capabilities.add, none: {equals: SYS_ADMIN}}")
+                .eval(&spec)
+                .is_ok()
+        );
+        assert!(m("{field: image, not: {regex: ':latest$'}}")
+            .eval(&json!({"image": "x:1"}))
+            .is_ok());
+        assert!(m("{field: image, not: {regex: ':latest$'}}")
+            .eval(&json!({"image": "x:latest"}))
+            .is_err());
         let any = m("{any_of: [{field: a, equals: 1}, {field: b, equals: 2}]}");
         assert!(any.eval(&json!({"b": 2})).is_ok());
         assert_eq!(
@@ -552,17 +644,25 @@ mod tests {
 
     #[test]
     fn matcher_needs_exactly_one_operator() {
-        let none = serde_yaml_ng::from_str::<Matcher>("{field: x}").unwrap_err().to_string();
+        let none = serde_saphyr::from_str::<Matcher>("{field: x}")
+            .unwrap_err()
+            .to_string();
         assert!(none.contains("needs one operator"), "{none}");
-        let two = serde_yaml_ng::from_str::<Matcher>("{equals: 1, lt: 2}").unwrap_err().to_string();
+        let two = serde_saphyr::from_str::<Matcher>("{equals: 1, lt: 2}")
+            .unwrap_err()
+            .to_string();
         assert!(two.contains("exactly one operator"), "{two}");
-        let re = serde_yaml_ng::from_str::<Matcher>("{regex: '('}").unwrap_err().to_string();
+        let re = serde_saphyr::from_str::<Matcher>("{regex: '('}")
+            .unwrap_err()
+            .to_string();
         assert!(re.contains("invalid 'regex'"), "{re}");
     }
 
     #[test]
     fn hostile_values_are_escaped_in_messages() {
-        let e = m("{field: name, equals: x}").eval(&json!({"name": "a\nb\u{1b}[31m"})).unwrap_err();
+        let e = m("{field: name, equals: x}")
+            .eval(&json!({"name": "a\nb\u{1b}[31m"}))
+            .unwrap_err();
         assert!(!e.contains('\n') && !e.contains('\u{1b}'), "{e}");
     }
 }

@@ -216,9 +216,14 @@ fn check_pattern(path: &str) -> Result<(), String> {
     check_path(path)?;
     let (dir, last) = path.rsplit_once('/').unwrap_or(("", path));
     if dir.contains(['*', '?', '[']) {
-        return Err(format!("pattern '{path}': wildcards are allowed in the last component only"));
+        return Err(format!(
+            "pattern '{path}': wildcards are allowed in the last component only"
+        ));
     }
-    if !last.chars().all(|c| c.is_ascii_alphanumeric() || "._-*?+@".contains(c)) {
+    if !last
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-*?+@".contains(c))
+    {
         return Err(format!(
             "pattern '{path}': the last component may use letters, digits, . _ - + @ * ? only"
         ));
@@ -248,11 +253,15 @@ impl TryFrom<RawCheck> for Check {
         ];
         for (field, present) in given {
             if present && !allowed.contains(&field) {
-                return Err(format!("field '{field}' does not apply to resource '{name}'"));
+                return Err(format!(
+                    "field '{field}' does not apply to resource '{name}'"
+                ));
             }
         }
         if raw.filter.is_some() && !kind_is_list(kind) {
-            return Err(format!("'where' applies to list resources only, not to '{name}'"));
+            return Err(format!(
+                "'where' applies to list resources only, not to '{name}'"
+            ));
         }
         if raw.expect.is_empty() {
             return Err("'expect' needs at least one matcher".into());
@@ -283,7 +292,11 @@ impl TryFrom<RawCheck> for Check {
                 if max_depth == 0 || max_entries == 0 {
                     return Err("'max_depth' and 'max_entries' must be at least 1".into());
                 }
-                Resource::Walk(WalkSpec { paths, max_depth, max_entries })
+                Resource::Walk(WalkSpec {
+                    paths,
+                    max_depth,
+                    max_entries,
+                })
             }
             ResourceKind::Command => {
                 let command = raw.command.ok_or("resource 'command' needs 'command'")?;
@@ -300,7 +313,12 @@ impl TryFrom<RawCheck> for Check {
             ResourceKind::Process => Resource::Process,
             ResourceKind::Pod => Resource::Pod,
         };
-        Ok(Check { resource, desc: raw.desc, filter: raw.filter, expect: raw.expect })
+        Ok(Check {
+            resource,
+            desc: raw.desc,
+            filter: raw.filter,
+            expect: raw.expect,
+        })
     }
 }
 
@@ -327,7 +345,11 @@ pub enum ProfileError {
         source: std::io::Error,
     },
     #[error("{file}:{line}: {message}")]
-    Invalid { file: String, line: usize, message: String },
+    Invalid {
+        file: String,
+        line: usize,
+        message: String,
+    },
     #[error("unknown built-in profile '{name}' (built-in profiles: {available})")]
     UnknownBuiltin { name: String, available: String },
     #[error("no profile files (*.yaml, *.yml) in directory '{}'", .0.display())]
@@ -337,15 +359,19 @@ pub enum ProfileError {
 impl Profile {
     /// Parse and validate profile text. `source` names it in errors.
     pub fn parse(text: &str, source: &str) -> Result<Profile, ProfileError> {
-        let raw: RawProfile = serde_yaml_ng::from_str(text).map_err(|e| {
-            let line = e.location().map(|l| l.line()).unwrap_or(0);
+        let raw: RawProfile = serde_saphyr::from_str(text).map_err(|e| {
+            let line = e.location().map(|l| l.line() as usize).unwrap_or(0);
             // serde_yaml_ng appends "at line N column M"; we print the line in front instead.
             let msg = e.to_string();
             let message = match msg.find(" at line ") {
                 Some(i) => msg[..i].to_string(),
                 None => msg,
             };
-            ProfileError::Invalid { file: source.to_string(), line, message }
+            ProfileError::Invalid {
+                file: source.to_string(),
+                line,
+                message,
+            }
         })?;
         let mut controls = raw.controls;
         let mut seen = BTreeMap::new();
@@ -396,7 +422,10 @@ impl Profile {
 
     /// Load a profile file, or every `*.yaml`/`*.yml` file of a directory (sorted by name).
     pub fn load_path(path: &Path) -> Result<Vec<Profile>, ProfileError> {
-        let read_err = |source| ProfileError::Read { path: path.to_path_buf(), source };
+        let read_err = |source| ProfileError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
         let meta = std::fs::metadata(path).map_err(read_err)?;
         if meta.is_dir() {
             let mut files: Vec<PathBuf> = std::fs::read_dir(path)
@@ -417,8 +446,10 @@ impl Profile {
     }
 
     fn load_file(path: &Path) -> Result<Profile, ProfileError> {
-        let bytes = std::fs::read(path)
-            .map_err(|source| ProfileError::Read { path: path.to_path_buf(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| ProfileError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let text = String::from_utf8(bytes).map_err(|_| ProfileError::Invalid {
             file: path.display().to_string(),
             line: 0,
@@ -470,7 +501,10 @@ controls:
         let p = Profile::parse(GOOD, "t.yaml").unwrap();
         assert_eq!(p.controls.len(), 1);
         assert_eq!(p.controls[0].line, 4);
-        assert_eq!(p.controls[0].checks[0].resource, Resource::File("/etc/passwd".into()));
+        assert_eq!(
+            p.controls[0].checks[0].resource,
+            Resource::File("/etc/passwd".into())
+        );
         assert_eq!(p.sha256.len(), 64);
     }
 
@@ -488,14 +522,20 @@ controls:
     fn impact_out_of_range_is_rejected_with_the_control_line() {
         let bad = GOOD.replace("impact: 0.5", "impact: 5");
         let err = Profile::parse(&bad, "bad.yaml").unwrap_err().to_string();
-        assert_eq!(err, "bad.yaml:4: control 'c1': field 'impact' must be between 0.0 and 1.0, got 5");
+        assert_eq!(
+            err,
+            "bad.yaml:4: control 'c1': field 'impact' must be between 0.0 and 1.0, got 5"
+        );
     }
 
     #[test]
     fn wrong_argument_for_resource_is_rejected() {
         let bad = GOOD.replace("path: /etc/passwd", "command: id");
         let err = Profile::parse(&bad, "bad.yaml").unwrap_err().to_string();
-        assert!(err.contains("field 'command' does not apply to resource 'file'"), "{err}");
+        assert!(
+            err.contains("field 'command' does not apply to resource 'file'"),
+            "{err}"
+        );
         let rel = GOOD.replace("path: /etc/passwd", "path: etc/passwd");
         let err = Profile::parse(&rel, "bad.yaml").unwrap_err().to_string();
         assert!(err.contains("must be absolute"), "{err}");

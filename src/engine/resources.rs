@@ -17,16 +17,28 @@ pub struct Built {
 }
 
 fn full(value: Value) -> Gathered<Built> {
-    Ok(Built { value, partial: None })
+    Ok(Built {
+        value,
+        partial: None,
+    })
 }
 
 pub fn build(resource: &Resource, facts: &Facts, today: Date) -> Gathered<Built> {
     match resource {
         Resource::File(path) => {
             let fact = facts.file(path)?;
-            let partial = matches!(fact, FileFact::Present { truncated: true, .. })
-                .then(|| format!("{path} is larger than the read limit; only its start was read"));
-            Ok(Built { value: file_value(path, fact)?, partial })
+            let partial = matches!(
+                fact,
+                FileFact::Present {
+                    truncated: true,
+                    ..
+                }
+            )
+            .then(|| format!("{path} is larger than the read limit; only its start was read"));
+            Ok(Built {
+                value: file_value(path, fact)?,
+                partial,
+            })
         }
         Resource::Files(patterns) => files_value(patterns, facts),
         Resource::Walk(spec) => {
@@ -39,7 +51,10 @@ pub fn build(resource: &Resource, facts: &Facts, today: Date) -> Gathered<Built>
             let entries: Vec<Value> = walk.entries.iter().map(walk_entry_value).collect();
             let mut notes = Vec::new();
             if walk.truncated {
-                notes.push(format!("walk stopped at {} entries (max_entries)", walk.entries.len()));
+                notes.push(format!(
+                    "walk stopped at {} entries (max_entries)",
+                    walk.entries.len()
+                ));
             }
             if walk.unreadable > 0 {
                 notes.push(format!("{} paths could not be read", walk.unreadable));
@@ -72,8 +87,13 @@ pub fn build(resource: &Resource, facts: &Facts, today: Date) -> Gathered<Built>
                 .ok_or_else(|| Unavailable::error("command was not run"))?
                 .as_ref()
                 .map_err(Clone::clone)?;
-            let partial = c.truncated.then(|| "command output was cut at the read limit".to_string());
-            Ok(Built { value: command_value(cmd, c), partial })
+            let partial = c
+                .truncated
+                .then(|| "command output was cut at the read limit".to_string());
+            Ok(Built {
+                value: command_value(cmd, c),
+                partial,
+            })
         }
     }
 }
@@ -90,7 +110,11 @@ pub fn file_value(path: &str, fact: &FileFact) -> Gathered<Value> {
     match fact {
         FileFact::Missing => Ok(json!({"path": path, "exists": false})),
         FileFact::Unreadable(why) => Err(Unavailable::skip(format!("cannot read {path}: {why}"))),
-        FileFact::Present { stat, content, truncated } => {
+        FileFact::Present {
+            stat,
+            content,
+            truncated,
+        } => {
             let mut v = json!({
                 "path": path,
                 "exists": true,
@@ -117,7 +141,10 @@ fn text_file(facts: &Facts, path: &str) -> Gathered<String> {
     match facts.file(path)? {
         FileFact::Missing => Err(Unavailable::skip(format!("{path} does not exist"))),
         FileFact::Unreadable(why) => Err(Unavailable::skip(format!("cannot read {path}: {why}"))),
-        FileFact::Present { content: Some(bytes), .. } => Ok(text(bytes)),
+        FileFact::Present {
+            content: Some(bytes),
+            ..
+        } => Ok(text(bytes)),
         FileFact::Present { .. } => Err(Unavailable::skip(format!("{path} is not a regular file"))),
     }
 }
@@ -144,14 +171,21 @@ fn files_value(patterns: &[String], facts: &Facts) -> Gathered<Built> {
         if matches!(fact, FileFact::Missing) {
             continue;
         }
-        if matches!(fact, FileFact::Present { truncated: true, .. }) {
+        if matches!(
+            fact,
+            FileFact::Present {
+                truncated: true,
+                ..
+            }
+        ) {
             cut.push(path.clone());
         }
         entries.push(file_value(&path, fact)?);
     }
     Ok(Built {
         value: Value::Array(entries),
-        partial: (!cut.is_empty()).then(|| format!("only the start of {} was read", cut.join(", "))),
+        partial: (!cut.is_empty())
+            .then(|| format!("only the start of {} was read", cut.join(", "))),
     })
 }
 
@@ -181,7 +215,10 @@ fn records(text: &str) -> impl Iterator<Item = Vec<&str>> {
 }
 
 fn num(s: &str) -> Value {
-    s.trim().parse::<u64>().map(Value::from).unwrap_or(Value::Null)
+    s.trim()
+        .parse::<u64>()
+        .map(Value::from)
+        .unwrap_or(Value::Null)
 }
 
 pub fn parse_passwd(text: &str) -> Value {
@@ -238,11 +275,22 @@ pub fn os_release_value(text: &str, today: Date) -> Value {
                 .and_then(|s| s.strip_suffix('"'))
                 .or_else(|| v.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')))
                 .unwrap_or(v);
-            map.insert(k.trim().to_string(), Value::String(unquoted.replace("\\\"", "\"")));
+            map.insert(
+                k.trim().to_string(),
+                Value::String(unquoted.replace("\\\"", "\"")),
+            );
         }
     }
-    let id = map.get("ID").and_then(Value::as_str).unwrap_or_default().to_string();
-    let version = map.get("VERSION_ID").and_then(Value::as_str).unwrap_or_default().to_string();
+    let id = map
+        .get("ID")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let version = map
+        .get("VERSION_ID")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     if let Some(date) = eol::end_of_life(&id, &version) {
         map.insert("eol_date".into(), Value::String(date.to_string()));
         map.insert("eol".into(), Value::Bool(date < today));
@@ -323,9 +371,15 @@ fn packages_value(facts: &Facts) -> Gathered<Built> {
         };
         return Err(Unavailable::skip(why));
     }
-    let cut = [DPKG_STATUS, APK_INSTALLED]
-        .iter()
-        .any(|p| matches!(facts.file(p), Ok(FileFact::Present { truncated: true, .. })));
+    let cut = [DPKG_STATUS, APK_INSTALLED].iter().any(|p| {
+        matches!(
+            facts.file(p),
+            Ok(FileFact::Present {
+                truncated: true,
+                ..
+            })
+        )
+    });
     Ok(Built {
         value: Value::Array(packages),
         partial: cut.then(|| "the package database was larger than the read limit".to_string()),
@@ -333,12 +387,47 @@ fn packages_value(facts: &Facts) -> Gathered<Built> {
 }
 
 const CAPABILITIES: [&str; 41] = [
-    "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",
-    "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW",
-    "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
-    "SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD",
-    "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG",
-    "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "DAC_READ_SEARCH",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "SETGID",
+    "SETUID",
+    "SETPCAP",
+    "LINUX_IMMUTABLE",
+    "NET_BIND_SERVICE",
+    "NET_BROADCAST",
+    "NET_ADMIN",
+    "NET_RAW",
+    "IPC_LOCK",
+    "IPC_OWNER",
+    "SYS_MODULE",
+    "SYS_RAWIO",
+    "SYS_CHROOT",
+    "SYS_PTRACE",
+    "SYS_PACCT",
+    "SYS_ADMIN",
+    "SYS_BOOT",
+    "SYS_NICE",
+    "SYS_RESOURCE",
+    "SYS_TIME",
+    "SYS_TTY_CONFIG",
+    "MKNOD",
+    "LEASE",
+    "AUDIT_WRITE",
+    "AUDIT_CONTROL",
+    "SETFCAP",
+    "MAC_OVERRIDE",
+    "MAC_ADMIN",
+    "SYSLOG",
+    "WAKE_ALARM",
+    "BLOCK_SUSPEND",
+    "AUDIT_READ",
+    "PERFMON",
+    "BPF",
+    "CHECKPOINT_RESTORE",
 ];
 
 /// Capability names from a `/proc/<pid>/status` hex mask.
@@ -346,16 +435,26 @@ pub fn capability_names(hex: &str) -> Vec<String> {
     let mask = u64::from_str_radix(hex.trim(), 16).unwrap_or(0);
     (0..64)
         .filter(|bit| mask & (1u64 << bit) != 0)
-        .map(|bit| CAPABILITIES.get(bit).map_or_else(|| format!("CAP_{bit}"), |n| n.to_string()))
+        .map(|bit| {
+            CAPABILITIES
+                .get(bit)
+                .map_or_else(|| format!("CAP_{bit}"), |n| n.to_string())
+        })
         .collect()
 }
 
 pub fn process_value(p: &ProcessFact) -> Value {
     let field = |key: &str| -> Option<&str> {
-        p.status.lines().find_map(|l| l.strip_prefix(key)?.strip_prefix(':').map(str::trim))
+        p.status
+            .lines()
+            .find_map(|l| l.strip_prefix(key)?.strip_prefix(':').map(str::trim))
     };
     let ids = |key: &str| -> Vec<Value> {
-        field(key).unwrap_or_default().split_whitespace().map(num).collect()
+        field(key)
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(num)
+            .collect()
     };
     let uids = ids("Uid");
     let gids = ids("Gid");
@@ -397,9 +496,19 @@ pub fn pod_value(pod: &Value, container: &str) -> Value {
     };
     let c = find(&spec["containers"]);
     let status = find(&pod["status"]["containerStatuses"]);
-    let pod_sc = spec["securityContext"].as_object().cloned().unwrap_or_default();
+    let pod_sc = spec["securityContext"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
     let mut effective = Map::new();
-    for key in ["runAsUser", "runAsGroup", "runAsNonRoot", "seccompProfile", "seLinuxOptions", "appArmorProfile"] {
+    for key in [
+        "runAsUser",
+        "runAsGroup",
+        "runAsNonRoot",
+        "seccompProfile",
+        "seLinuxOptions",
+        "appArmorProfile",
+    ] {
         if let Some(v) = pod_sc.get(key) {
             effective.insert(key.into(), v.clone());
         }
@@ -425,12 +534,16 @@ mod tests {
 
     #[test]
     fn passwd_group_and_shadow_parse_and_hide_hashes() {
-        let p = parse_passwd("root:x:0:0:root:/root:/bin/sh\n# c\nbad line\napp:x:1000:1000::/home/app:/bin/false\n");
+        let p = parse_passwd(
+            "root:x:0:0:root:/root:/bin/sh\n# c\nbad line\napp:x:1000:1000::/home/app:/bin/false\n",
+        );
         assert_eq!(p.as_array().unwrap().len(), 2);
         assert_eq!(p[1]["uid"], 1000);
         let g = parse_group("wheel:x:10:root,app\n");
         assert_eq!(g[0]["members"], json!(["root", "app"]));
-        let s = parse_shadow("root:$6$salt$hash:19000:0:99999:7:::\nbin:*:19000::::::\nnop::19000::::::\n");
+        let s = parse_shadow(
+            "root:$6$salt$hash:19000:0:99999:7:::\nbin:*:19000::::::\nnop::19000::::::\n",
+        );
         assert_eq!(s[0]["password_state"], "hash");
         assert_eq!(s[1]["password_state"], "locked");
         assert_eq!(s[2]["password_state"], "empty");
@@ -440,7 +553,10 @@ mod tests {
     #[test]
     fn os_release_unquotes_and_knows_end_of_life() {
         let today: Date = "2026-11-26".parse().unwrap();
-        let v = os_release_value("ID=debian\nVERSION_ID=\"11\"\nPRETTY_NAME='Debian 11'\n", today);
+        let v = os_release_value(
+            "ID=debian\nVERSION_ID=\"11\"\nPRETTY_NAME='Debian 11'\n",
+            today,
+        );
         assert_eq!(v["ID"], "debian");
         assert_eq!(v["VERSION_ID"], "11");
         assert_eq!(v["eol"], true);
@@ -462,7 +578,10 @@ mod tests {
     #[test]
     fn process_status_gives_ids_capabilities_and_flags() {
         let status = "Name:\tsleep\nUid:\t1000\t1000\t1000\t1000\nGid:\t1000\t1000\t1000\t1000\nCapEff:\t0000000000000000\nCapPrm:\t00000000a80425fb\nNoNewPrivs:\t1\nSeccomp:\t2\n";
-        let v = process_value(&ProcessFact { pid: 1, status: status.into() });
+        let v = process_value(&ProcessFact {
+            pid: 1,
+            status: status.into(),
+        });
         assert_eq!(v["uid"], 1000);
         assert_eq!(v["cap_eff"], json!([]));
         assert!(v["cap_prm"].as_array().unwrap().contains(&json!("NET_RAW")));

@@ -83,8 +83,13 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] =
-        [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::None];
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::None,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -110,7 +115,12 @@ impl Severity {
     /// SAF/Heimdall: `severityoverride`, else a valid `severity` tag, else from impact.
     pub fn of(control: &Control) -> Severity {
         for tag in ["severityoverride", "severity"] {
-            if let Some(s) = control.tags.get(tag).and_then(Value::as_str).and_then(Severity::parse) {
+            if let Some(s) = control
+                .tags
+                .get(tag)
+                .and_then(Value::as_str)
+                .and_then(Severity::parse)
+            {
                 return s;
             }
         }
@@ -165,7 +175,10 @@ impl ControlResult {
     pub fn reason(&self) -> Option<&str> {
         let order = [Status::Error, Status::Failed, Status::Skipped];
         order.iter().find_map(|s| {
-            self.results.iter().find(|r| r.status == *s).and_then(|r| r.message.as_deref())
+            self.results
+                .iter()
+                .find(|r| r.status == *s)
+                .and_then(|r| r.message.as_deref())
         })
     }
 }
@@ -235,21 +248,36 @@ impl Summary {
     pub fn of(controls: &[ControlResult]) -> Summary {
         let mut s = Summary::default();
         for c in controls {
-            let st = SafStatus::ALL.iter().position(|x| *x == c.saf_status()).unwrap_or(4);
-            let sev = Severity::ALL.iter().position(|x| *x == c.severity()).unwrap_or(4);
+            let st = SafStatus::ALL
+                .iter()
+                .position(|x| *x == c.saf_status())
+                .unwrap_or(4);
+            let sev = Severity::ALL
+                .iter()
+                .position(|x| *x == c.severity())
+                .unwrap_or(4);
             s.counts[st][sev] += 1;
         }
         s
     }
 
     pub fn total(&self, status: SafStatus) -> u32 {
-        let i = SafStatus::ALL.iter().position(|x| *x == status).unwrap_or(4);
+        let i = SafStatus::ALL
+            .iter()
+            .position(|x| *x == status)
+            .unwrap_or(4);
         self.counts[i].iter().sum()
     }
 
     pub fn count(&self, status: SafStatus, severity: Severity) -> u32 {
-        let i = SafStatus::ALL.iter().position(|x| *x == status).unwrap_or(4);
-        let j = Severity::ALL.iter().position(|x| *x == severity).unwrap_or(4);
+        let i = SafStatus::ALL
+            .iter()
+            .position(|x| *x == status)
+            .unwrap_or(4);
+        let j = Severity::ALL
+            .iter()
+            .position(|x| *x == severity)
+            .unwrap_or(4);
         self.counts[i][j]
     }
 
@@ -271,7 +299,10 @@ impl Summary {
 impl ContainerReport {
     /// SAF evaluates the first profile only; so do we for the summary of one document.
     pub fn first_profile_controls(&self) -> &[ControlResult] {
-        self.profiles.first().map(|p| p.controls.as_slice()).unwrap_or(&[])
+        self.profiles
+            .first()
+            .map(|p| p.controls.as_slice())
+            .unwrap_or(&[])
     }
 
     pub fn all_controls(&self) -> impl Iterator<Item = &ControlResult> {
@@ -304,7 +335,12 @@ mod tests {
             },
             results: statuses
                 .iter()
-                .map(|s| CheckResult { code_desc: "x".into(), status: *s, message: None, run_time: 0.0 })
+                .map(|s| CheckResult {
+                    code_desc: "x".into(),
+                    status: *s,
+                    message: None,
+                    run_time: 0.0,
+                })
                 .collect(),
         }
     }
@@ -313,11 +349,23 @@ mod tests {
     fn saf_status_follows_heimdall_order() {
         use Status::*;
         assert_eq!(control(0.0, &[Error]).saf_status(), SafStatus::ProfileError);
-        assert_eq!(control(0.0, &[Failed]).saf_status(), SafStatus::NotApplicable);
+        assert_eq!(
+            control(0.0, &[Failed]).saf_status(),
+            SafStatus::NotApplicable
+        );
         assert_eq!(control(0.5, &[]).saf_status(), SafStatus::ProfileError);
-        assert_eq!(control(0.5, &[Passed, Failed]).saf_status(), SafStatus::Failed);
-        assert_eq!(control(0.5, &[Skipped, Passed]).saf_status(), SafStatus::Passed);
-        assert_eq!(control(0.5, &[Skipped]).saf_status(), SafStatus::NotReviewed);
+        assert_eq!(
+            control(0.5, &[Passed, Failed]).saf_status(),
+            SafStatus::Failed
+        );
+        assert_eq!(
+            control(0.5, &[Skipped, Passed]).saf_status(),
+            SafStatus::Passed
+        );
+        assert_eq!(
+            control(0.5, &[Skipped]).saf_status(),
+            SafStatus::NotReviewed
+        );
     }
 
     #[test]
