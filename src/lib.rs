@@ -1,5 +1,18 @@
 //! kubectl cinc-scan: compliance and hardening checks inside running Kubernetes containers.
 
 pub mod access;
+pub mod cli;
 pub mod engine;
+pub mod kube;
+pub mod progress;
+pub mod report;
 pub mod results;
+pub mod run;
+
+/// `0.1.0 (commit abc123def456)`.
+pub const VERSION_LONG: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("CINC_SCAN_GIT_COMMIT"),
+    ")"
+);

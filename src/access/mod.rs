@@ -1,4 +1,53 @@
-//! Ways to reach a container's filesystem; each gathers the facts of a probe plan.
+//! Ways to reach a container's filesystem. Each gathers the facts of a probe plan; adding one
+//! touches neither the engine nor the reporters.
 
+pub mod exec;
 pub mod local;
 pub mod probe;
+
+use futures::future::BoxFuture;
+
+use crate::engine::facts::{Facts, ProbePlan};
+
+/// One way of gathering facts from one target.
+pub trait Access: Send + Sync {
+    /// `exec`, `debug`, `sidecar` or `local`.
+    fn method(&self) -> &'static str;
+
+    /// Gather everything the plan asks for, in one round trip where the method allows.
+    fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Facts, AccessError>>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    /// The runtime could not start the shell: the container has none (distroless).
+    #[error("the container has no shell ({message}); it looks distroless")]
+    NoShell { message: String },
+    #[error("{0}")]
+    Denied(String),
+    #[error("{0}")]
+    Failed(String),
+    #[error(transparent)]
+    Probe(#[from] probe::ProbeError),
+}
+
+/// Scans a directory on this machine (`--root`).
+pub struct LocalAccess {
+    pub root: std::path::PathBuf,
+}
+
+impl Access for LocalAccess {
+    fn method(&self) -> &'static str {
+        "local"
+    }
+
+    fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Facts, AccessError>> {
+        Box::pin(async move {
+            let root = self.root.clone();
+            let plan = plan.clone();
+            tokio::task::spawn_blocking(move || local::gather(&root, &plan))
+                .await
+                .map_err(|e| AccessError::Failed(format!("local scan stopped: {e}")))
+        })
+    }
+}

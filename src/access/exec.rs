@@ -1,0 +1,152 @@
+//! Exec access: runs the probe with the container's own shell through `pods/exec`.
+
+use futures::future::BoxFuture;
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::{Api, AttachParams};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::probe::{Probe, ProbeOptions};
+use super::{Access, AccessError};
+use crate::engine::facts::{Facts, ProbePlan};
+use crate::kube::api_message;
+
+pub struct ExecAccess {
+    pub pods: Api<Pod>,
+    pub namespace: String,
+    pub pod: String,
+    pub container: String,
+    pub max_output: u64,
+}
+
+/// What came back from running a script.
+pub struct ExecOutput {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+/// Messages with which runtimes say the executable does not exist (runc, crun, containerd).
+fn is_missing_executable(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("executable file not found")
+        || m.contains("no such file or directory")
+        || m.contains("not found in $path")
+}
+
+/// Run `argv` in the container with `script` on stdin; stdout and stderr are drained
+/// concurrently (kube's pipes are small and would otherwise block the exit status).
+pub async fn run_script(
+    pods: &Api<Pod>,
+    namespace: &str,
+    pod: &str,
+    container: &str,
+    argv: &[&str],
+    script: &str,
+) -> Result<ExecOutput, AccessError> {
+    let params = AttachParams::default()
+        .container(container)
+        .stdin(true)
+        .stdout(true)
+        .stderr(true);
+    let mut process = pods
+        .exec(pod, argv.iter().copied(), &params)
+        .await
+        .map_err(|e| match &e {
+            kube::Error::Api(s) if s.code == 403 => {
+                AccessError::Denied(api_message(&e, "create", "pods/exec", namespace))
+            }
+            _ => AccessError::Failed(api_message(&e, "create", "pods/exec", namespace)),
+        })?;
+    let mut stdin = process
+        .stdin()
+        .ok_or_else(|| AccessError::Failed("exec gave no stdin".into()))?;
+    let mut stdout = process
+        .stdout()
+        .ok_or_else(|| AccessError::Failed("exec gave no stdout".into()))?;
+    let mut stderr = process
+        .stderr()
+        .ok_or_else(|| AccessError::Failed("exec gave no stderr".into()))?;
+    let status = process.take_status();
+    let write = async move {
+        // A shell that is missing never reads stdin: a write error is not the real story.
+        let _ = stdin.write_all(script.as_bytes()).await;
+        let _ = stdin.shutdown().await;
+    };
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let (_, r1, r2) = tokio::join!(
+        write,
+        stdout.read_to_end(&mut out),
+        stderr.read_to_end(&mut err)
+    );
+    r1.and(r2)
+        .map_err(|e| AccessError::Failed(format!("reading the exec output failed: {e}")))?;
+    let status = match status {
+        Some(s) => s.await,
+        None => None,
+    };
+    let _ = process.join().await;
+    if let Some(s) = status {
+        if s.status.as_deref() == Some("Failure") {
+            let message = s.message.clone().unwrap_or_default();
+            let exit_code = s
+                .details
+                .as_ref()
+                .and_then(|d| d.causes.as_ref())
+                .and_then(|c| c.iter().find(|c| c.reason.as_deref() == Some("ExitCode")))
+                .and_then(|c| c.message.clone());
+            if exit_code.is_none() {
+                if is_missing_executable(&message) {
+                    return Err(AccessError::NoShell { message });
+                }
+                return Err(AccessError::Failed(format!("exec failed: {message}")));
+            }
+        }
+    }
+    Ok(ExecOutput {
+        stdout: out,
+        stderr: err,
+    })
+}
+
+impl Access for ExecAccess {
+    fn method(&self) -> &'static str {
+        "exec"
+    }
+
+    fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Facts, AccessError>> {
+        Box::pin(async move {
+            let opts = ProbeOptions {
+                root_prefix: String::new(),
+                run_commands: true,
+                max_output: self.max_output,
+            };
+            let probe = Probe::build(plan, &opts);
+            let out = run_script(
+                &self.pods,
+                &self.namespace,
+                &self.pod,
+                &self.container,
+                &["/bin/sh", "-s"],
+                &probe.script,
+            )
+            .await?;
+            Ok(probe.parse(&out.stdout, &out.stderr)?)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_messages_for_a_missing_shell() {
+        assert!(is_missing_executable(
+            "OCI runtime exec failed: exec failed: unable to start container process: exec: \"/bin/sh\": stat /bin/sh: no such file or directory: unknown"
+        ));
+        assert!(is_missing_executable(
+            "exec: \"sh\": executable file not found in $PATH"
+        ));
+        assert!(!is_missing_executable("container not running"));
+    }
+}

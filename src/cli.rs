@@ -1,0 +1,285 @@
+//! Command-line flags as the user types them (kubectl's names and meanings).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  # Scan every running container of a pod in the current namespace
+  kubectl cinc-scan pod/web-0
+
+  # Scan one container, in another namespace and context
+  kubectl cinc-scan web-0 -c app -n shop --context prod
+
+  # Scan every pod with a label, and keep HDF results for Heimdall or the SAF CLI
+  kubectl cinc-scan -l app=web -o json | jq -r '.platform.target_id'
+  kubectl cinc-scan -l app=web --output-dir results/
+
+  # Scan an unpacked image or the local machine, no cluster needed
+  kubectl cinc-scan --root ./rootfs
+
+  # List the built-in profiles, print one, or print the profile JSON Schema
+  kubectl cinc-scan profiles
+  kubectl cinc-scan profiles show container-baseline
+  kubectl cinc-scan profiles schema
+
+Exit codes: 0 all passed, 100 a control failed, 101 only skipped (none failed),
+2 usage or profile error, 1 tool, API or access error.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl cinc-scan",
+    bin_name = "kubectl cinc-scan",
+    version = crate::VERSION_LONG,
+    about = "Run compliance and hardening checks inside running Kubernetes containers",
+    long_about = "Run compliance and hardening checks inside running Kubernetes containers.\n\n\
+        Targets are pods (`pod/NAME` or `NAME`), pods matched by a label selector (-l), or every \
+        pod of the namespace (--all). Each running app container is scanned through the \
+        Kubernetes API with one read-only probe; nothing in the container is changed. Results \
+        print as a table, or as HDF JSON (InSpec exec-json) with -o json.",
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List, show or describe profiles
+    Profiles {
+        #[command(subcommand)]
+        action: Option<ProfilesAction>,
+    },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completion { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfilesAction {
+    /// List the built-in profiles (the default)
+    List,
+    /// Print a built-in profile's YAML, or check a profile file and list its controls
+    Show {
+        /// A built-in name (e.g. container-baseline) or a path to a profile file
+        profile: String,
+    },
+    /// Print the JSON Schema of the profile format
+    Schema,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// A table for people (the default)
+    Table,
+    /// HDF (InSpec exec-json), one document per container and line
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AccessMode {
+    /// exec into the container with its own shell
+    Auto,
+    /// exec into the container with its own shell; fail if it has none
+    Exec,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Pods to scan: pod/NAME, pods/NAME, po/NAME or NAME
+    #[arg(value_name = "TARGET")]
+    pub targets: Vec<String>,
+
+    /// Namespace of the targets (default: the context's namespace)
+    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
+    /// Look for pods in every namespace (with -l, --all, or alone)
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Label selector, e.g. -l app=web,tier!=cache
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Scan every pod of the namespace
+    #[arg(long)]
+    pub all: bool,
+
+    /// Container to scan (repeatable; default: every running app container)
+    #[arg(short = 'c', long = "container", value_name = "NAME")]
+    pub containers: Vec<String>,
+
+    /// The kubeconfig context to use
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// The kubeconfig cluster to use
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Option<String>,
+
+    /// The kubeconfig user to use
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// Profile to run: a YAML file, a directory of them, or builtin:NAME (repeatable;
+    /// default: builtin:container-baseline)
+    #[arg(long = "profile", value_name = "PATH|builtin:NAME")]
+    pub profiles: Vec<String>,
+
+    /// Output format on stdout
+    #[arg(short = 'o', long, value_enum, default_value = "table")]
+    pub output: OutputFormat,
+
+    /// Also write one HDF JSON file per container into this directory
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+
+    /// How to reach the container's filesystem
+    #[arg(long, value_enum, default_value = "auto")]
+    pub access: AccessMode,
+
+    /// Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["targets", "selector", "all", "all_namespaces", "containers"])]
+    pub root: Option<PathBuf>,
+
+    /// Time limit for each container, e.g. 90s, 2m (0 for none)
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+
+    /// How many containers to scan at once
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+
+    /// Largest file content read per file, in bytes (e.g. 1048576, 512Ki, 4Mi)
+    #[arg(long, value_name = "BYTES", default_value = "1Mi", value_parser = parse_size)]
+    pub max_file_size: u64,
+
+    /// Print only results: no progress, no notes on stderr
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+
+    /// Do not draw progress bars
+    #[arg(long)]
+    pub no_progress: bool,
+
+    /// When to colour the table
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// `90s`, `2m`, `1h`, `500ms`, or plain seconds; `0` means no limit.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, "s"),
+    };
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("invalid duration '{s}' (try 90s, 2m, 1h)"))?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => {
+            return Err(format!(
+                "invalid duration unit in '{s}' (use ms, s, m or h)"
+            ))
+        }
+    };
+    if !secs.is_finite() || secs < 0.0 {
+        return Err(format!("invalid duration '{s}'"));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+/// Bytes with optional Ki/Mi/Gi (or K/M/G) suffix.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let i = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let n: u64 = s[..i]
+        .parse()
+        .map_err(|_| format!("invalid size '{s}' (try 1048576, 512Ki, 4Mi)"))?;
+    let mult = match &s[i..] {
+        "" => 1,
+        "K" | "Ki" | "k" => 1 << 10,
+        "M" | "Mi" => 1 << 20,
+        "G" | "Gi" => 1 << 30,
+        _ => return Err(format!("invalid size unit in '{s}' (use Ki, Mi or Gi)")),
+    };
+    n.checked_mul(mult)
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("invalid size '{s}'"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_and_sizes() {
+        assert_eq!(parse_duration("90s").unwrap().as_secs(), 90);
+        assert_eq!(parse_duration("2m").unwrap().as_secs(), 120);
+        assert_eq!(parse_duration("5").unwrap().as_secs(), 5);
+        assert_eq!(parse_duration("250ms").unwrap().as_millis(), 250);
+        assert!(parse_duration("2 weeks").is_err());
+        assert_eq!(parse_size("1Mi").unwrap(), 1 << 20);
+        assert_eq!(parse_size("4096").unwrap(), 4096);
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("1Ti").is_err());
+    }
+
+    #[test]
+    fn kubectl_style_flags_parse() {
+        let cli = Cli::try_parse_from([
+            "x",
+            "pod/web-0",
+            "web-1",
+            "-n",
+            "shop",
+            "-c",
+            "app",
+            "--context",
+            "prod",
+            "-o",
+            "json",
+        ])
+        .unwrap();
+        assert_eq!(cli.scan.targets, ["pod/web-0", "web-1"]);
+        assert_eq!(cli.scan.namespace.as_deref(), Some("shop"));
+        assert_eq!(cli.scan.output, OutputFormat::Json);
+        assert!(Cli::try_parse_from(["x", "--root", "/", "pod/a"]).is_err());
+        let p = Cli::try_parse_from(["x", "profiles", "schema"]).unwrap();
+        assert!(matches!(
+            p.command,
+            Some(Command::Profiles {
+                action: Some(ProfilesAction::Schema)
+            })
+        ));
+    }
+}

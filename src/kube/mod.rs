@@ -1,0 +1,114 @@
+//! Talking to the cluster: kubeconfig and contexts, targets, permissions, retries.
+
+pub mod config;
+pub mod targets;
+
+use std::future::Future;
+use std::time::Duration;
+
+use k8s_openapi::api::authorization::v1::{
+    ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
+};
+use kube::api::{Api, PostParams};
+use kube::Client;
+
+/// The HTTP status of an API error, if it is one.
+pub fn status_code(e: &kube::Error) -> Option<u16> {
+    match e {
+        kube::Error::Api(s) => Some(s.code),
+        _ => None,
+    }
+}
+
+/// Worth another try: throttling, server errors, and connection trouble.
+fn transient(e: &kube::Error) -> bool {
+    match e {
+        kube::Error::Api(s) => s.code == 429 || s.code >= 500,
+        kube::Error::HyperError(_) | kube::Error::Service(_) => true,
+        _ => false,
+    }
+}
+
+const ATTEMPTS: u32 = 4;
+
+/// Retry a read-only API call on transient failures, with exponential backoff and jitter.
+pub async fn retry<T, F, Fut>(mut call: F) -> Result<T, kube::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, kube::Error>>,
+{
+    let mut attempt = 0;
+    loop {
+        match call().await {
+            Err(e) if transient(&e) && attempt + 1 < ATTEMPTS => {
+                let base = 200u64 << attempt;
+                let mut b = [0u8; 2];
+                let jitter = getrandom::fill(&mut b)
+                    .map(|_| u64::from(u16::from_le_bytes(b)) % base)
+                    .unwrap_or(0);
+                tokio::time::sleep(Duration::from_millis(base + jitter)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A readable message for an API error, naming the verb and resource for RBAC denials.
+pub fn api_message(e: &kube::Error, verb: &str, resource: &str, namespace: &str) -> String {
+    match e {
+        kube::Error::Api(s) if s.code == 403 => format!(
+            "RBAC denies {verb} on {resource} in namespace \"{namespace}\" ({}); \
+             ask for a Role that allows it",
+            s.message
+        ),
+        kube::Error::Api(s) if s.code == 401 => {
+            format!("the cluster rejected the credentials ({}); log in again or check the kubeconfig user", s.message)
+        }
+        kube::Error::Api(s) => format!(
+            "{verb} {resource} in \"{namespace}\" failed: {} ({})",
+            s.message, s.code
+        ),
+        other => format!("{verb} {resource} in \"{namespace}\" failed: {other}"),
+    }
+}
+
+/// Ask the API server whether the current user may do `verb` on `resource[/subresource]`.
+/// `None` when the question itself could not be answered (then the real call will tell).
+pub async fn can_i(
+    client: &Client,
+    namespace: &str,
+    verb: &str,
+    resource: &str,
+    subresource: Option<&str>,
+) -> Option<bool> {
+    let review = SelfSubjectAccessReview {
+        spec: SelfSubjectAccessReviewSpec {
+            resource_attributes: Some(ResourceAttributes {
+                namespace: Some(namespace.to_string()),
+                verb: Some(verb.to_string()),
+                resource: Some(resource.to_string()),
+                subresource: subresource.map(str::to_string),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let api: Api<SelfSubjectAccessReview> = Api::all(client.clone());
+    let params = PostParams::default();
+    let answer = retry(|| api.create(&params, &review)).await.ok()?;
+    answer.status.map(|s| s.allowed)
+}
+
+/// The permissions a scan by exec needs in a namespace that the user lacks, as "verb resource".
+pub async fn missing_exec_permissions(client: &Client, namespace: &str) -> Vec<String> {
+    let mut missing = Vec::new();
+    for (verb, resource, sub) in [("get", "pods", None), ("create", "pods", Some("exec"))] {
+        if can_i(client, namespace, verb, resource, sub).await == Some(false) {
+            let name = sub.map_or(resource.to_string(), |s| format!("{resource}/{s}"));
+            missing.push(format!("{verb} {name}"));
+        }
+    }
+    missing
+}

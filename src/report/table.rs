@@ -1,0 +1,120 @@
+//! The human table: per container a header, one row per control, and a summary line.
+
+use std::io::{self, Write};
+
+use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
+
+use crate::results::{ContainerReport, SafStatus, Severity, Summary};
+
+pub struct TableOptions {
+    pub color: bool,
+    /// Total width to fit; `None` leaves lines as long as they need.
+    pub width: Option<u16>,
+}
+
+fn status_color(s: SafStatus) -> Color {
+    match s {
+        SafStatus::Passed => Color::Green,
+        SafStatus::Failed => Color::Red,
+        SafStatus::NotReviewed => Color::Yellow,
+        SafStatus::NotApplicable => Color::Grey,
+        SafStatus::ProfileError => Color::Magenta,
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub fn summary_line(summary: &Summary) -> String {
+    let statuses: Vec<String> = SafStatus::ALL
+        .iter()
+        .map(|s| format!("{} {}", summary.total(*s), s.name()))
+        .collect();
+    let failed_by_sev: Vec<String> = Severity::ALL
+        .iter()
+        .filter(|sev| **sev != Severity::None)
+        .map(|sev| format!("{} {}", summary.count(SafStatus::Failed, *sev), sev.name()))
+        .collect();
+    format!(
+        "{} · failed by severity: {} · compliance {}%",
+        statuses.join(", "),
+        failed_by_sev.join(", "),
+        summary.compliance()
+    )
+}
+
+pub fn write_report(
+    out: &mut dyn Write,
+    r: &ContainerReport,
+    opts: &TableOptions,
+) -> io::Result<()> {
+    let t = &r.target;
+    let mut header = format!("{}  (access: {}", t.id(), t.access);
+    if let Some(d) = &t.access_detail {
+        header.push_str(&format!(", {d}"));
+    }
+    if let Some(img) = &t.image {
+        header.push_str(&format!(", image: {img}"));
+    }
+    if !r.platform.name.is_empty() {
+        header.push_str(&format!(", os: {} {}", r.platform.name, r.platform.release));
+    }
+    header.push(')');
+    writeln!(out, "{header}")?;
+    if let Some(err) = &r.error {
+        writeln!(out, "error: {}", one_line(err))?;
+    }
+    let mut table = Table::new();
+    table.load_style(presets::NOTHING);
+    table.set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = opts.width {
+        table.set_width(w);
+    }
+    if opts.color {
+        table.enforce_styling();
+    }
+    let head = ["STATUS", "SEVERITY", "ID", "TITLE", "REASON"];
+    table.set_header(head.iter().map(|h| {
+        let c = Cell::new(h);
+        if opts.color {
+            c.add_attribute(Attribute::Bold)
+        } else {
+            c
+        }
+    }));
+    for c in r.all_controls() {
+        let status = c.saf_status();
+        let mut status_cell = Cell::new(status.name());
+        if opts.color {
+            status_cell = status_cell.fg(status_color(status));
+        }
+        table.add_row(vec![
+            status_cell,
+            Cell::new(c.severity().name()),
+            Cell::new(&c.control.id),
+            Cell::new(one_line(&c.control.title)),
+            Cell::new(c.reason().map(one_line).unwrap_or_default()),
+        ]);
+    }
+    if r.error.is_none() {
+        writeln!(out, "{table}")?;
+    }
+    writeln!(out, "{}", summary_line(&r.summary()))?;
+    Ok(())
+}
+
+/// Every container, separated by a blank line.
+pub fn write(
+    out: &mut dyn Write,
+    reports: &[ContainerReport],
+    opts: &TableOptions,
+) -> io::Result<()> {
+    for (i, r) in reports.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write_report(out, r, opts)?;
+    }
+    Ok(())
+}

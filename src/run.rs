@@ -1,0 +1,537 @@
+//! Runs a command: validated config in, reports out, one exit code decided at the end.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::CommandFactory;
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::Api;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::access::exec::ExecAccess;
+use crate::access::{Access, AccessError, LocalAccess};
+use crate::cli::{Cli, ColorChoice, Command, OutputFormat, ProfilesAction, ScanArgs};
+use crate::engine::facts::ProbePlan;
+use crate::engine::profile::{Profile, ProfileError, Resource};
+use crate::engine::{builtin, eval, resources, schema};
+use crate::kube::config::{connect, ClusterOptions, ConfigError};
+use crate::kube::targets::{resolve, ContainerTarget, TargetQuery};
+use crate::progress::Progress;
+use crate::report::{json, table};
+use crate::results::{ContainerReport, Platform, SafStatus, Target};
+
+/// Exit codes (stable, documented in the README).
+pub mod exit {
+    /// Every control passed.
+    pub const PASSED: i32 = 0;
+    /// A tool, API or access error (a container could not be scanned).
+    pub const ERROR: i32 = 1;
+    /// Bad usage or a bad profile.
+    pub const USAGE: i32 = 2;
+    /// Interrupted with Ctrl-C.
+    pub const INTERRUPTED: i32 = 130;
+    /// At least one control failed (InSpec's convention).
+    pub const FAILED: i32 = 100;
+    /// No control failed, but some were skipped (InSpec's convention).
+    pub const SKIPPED: i32 = 101;
+}
+
+/// An error that ends the run before any result exists.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Io(String),
+}
+
+impl RunError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            RunError::Usage(_) | RunError::Profile(_) => exit::USAGE,
+            RunError::Config(c) if c.is_usage() => exit::USAGE,
+            RunError::Config(_) | RunError::Io(_) => exit::ERROR,
+        }
+    }
+}
+
+fn io_err(what: &str) -> impl Fn(std::io::Error) -> RunError + '_ {
+    move |e| RunError::Io(format!("{what}: {e}"))
+}
+
+pub async fn run(cli: Cli) -> Result<i32, RunError> {
+    let mut stdout = std::io::stdout().lock();
+    match cli.command {
+        Some(Command::Profiles { action }) => profiles_command(action, &mut stdout),
+        Some(Command::Completion { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), "kubectl-cinc_scan", &mut stdout);
+            Ok(exit::PASSED)
+        }
+        None => {
+            drop(stdout);
+            scan(cli.scan).await
+        }
+    }
+}
+
+fn profiles_command(action: Option<ProfilesAction>, out: &mut dyn Write) -> Result<i32, RunError> {
+    let w = io_err("cannot write to stdout");
+    match action.unwrap_or(ProfilesAction::List) {
+        ProfilesAction::List => {
+            for (name, about, _) in builtin::BUILTINS {
+                let p = builtin::load(name)?;
+                writeln!(
+                    out,
+                    "builtin:{name}\t{} controls\t{about}",
+                    p.controls.len()
+                )
+                .map_err(&w)?;
+            }
+        }
+        ProfilesAction::Show { profile } => {
+            if let Some(text) = profile
+                .strip_prefix("builtin:")
+                .and_then(builtin::text)
+                .or_else(|| builtin::text(&profile))
+            {
+                out.write_all(text.as_bytes()).map_err(&w)?;
+            } else {
+                for p in Profile::load_path(std::path::Path::new(&profile))? {
+                    writeln!(
+                        out,
+                        "{}: profile '{}' is valid, {} controls",
+                        p.source,
+                        p.name,
+                        p.controls.len()
+                    )
+                    .map_err(&w)?;
+                    for c in &p.controls {
+                        writeln!(out, "  {}\t{:.1}\t{}", c.id, c.impact, c.title).map_err(&w)?;
+                    }
+                }
+            }
+        }
+        ProfilesAction::Schema => out
+            .write_all(schema::PROFILE_SCHEMA.as_bytes())
+            .map_err(&w)?,
+    }
+    Ok(exit::PASSED)
+}
+
+/// `--profile` values (files, directories, builtin:NAME), or the default built-in.
+pub fn load_profiles(specs: &[String]) -> Result<Vec<Arc<Profile>>, ProfileError> {
+    if specs.is_empty() {
+        return Ok(vec![Arc::new(builtin::load(builtin::DEFAULT)?)]);
+    }
+    let mut out = Vec::new();
+    for spec in specs {
+        match spec.strip_prefix("builtin:") {
+            Some(name) => out.push(Arc::new(builtin::load(name)?)),
+            None => out.extend(
+                Profile::load_path(std::path::Path::new(spec))?
+                    .into_iter()
+                    .map(Arc::new),
+            ),
+        }
+    }
+    Ok(out)
+}
+
+/// What every container's scan shares.
+struct ScanContext {
+    profiles: Vec<Arc<Profile>>,
+    plan: ProbePlan,
+    timeout: Option<Duration>,
+    max_output: u64,
+}
+
+fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+fn platform_of(facts: &crate::engine::facts::Facts) -> Platform {
+    match resources::build(&Resource::OsRelease, facts, today()) {
+        Ok(b) => Platform {
+            name: b.value["ID"].as_str().unwrap_or_default().to_string(),
+            release: b.value["VERSION_ID"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        },
+        Err(_) => Platform::default(),
+    }
+}
+
+/// Gather and evaluate one target; failures become an error report, never a panic.
+async fn scan_one(
+    ctx: &ScanContext,
+    target: Target,
+    access: &dyn Access,
+    pod_value: Option<serde_json::Value>,
+    phase: &(dyn Fn(&str) + Sync),
+) -> ContainerReport {
+    let start_time = jiff::Timestamp::now().to_string();
+    let started = Instant::now();
+    phase(&format!("gathering ({})", access.method()));
+    let gathered = match ctx.timeout {
+        Some(t) => tokio::time::timeout(t, access.gather(&ctx.plan))
+            .await
+            .unwrap_or_else(|_| {
+                Err(AccessError::Failed(format!(
+                    "timed out after {}s; raise --timeout or check the node",
+                    t.as_secs_f64()
+                )))
+            }),
+        None => access.gather(&ctx.plan).await,
+    };
+    let (profiles, platform, error) = match gathered {
+        Ok(mut facts) => {
+            phase("evaluating");
+            if let Some(pod) = pod_value {
+                facts.pod = Ok(pod);
+            }
+            let platform = platform_of(&facts);
+            (
+                eval::evaluate(&ctx.profiles, &facts, today()),
+                platform,
+                None,
+            )
+        }
+        Err(e) => {
+            let msg = e.to_string();
+            (
+                eval::all_errors(&ctx.profiles, &msg),
+                Platform::default(),
+                Some(msg),
+            )
+        }
+    };
+    ContainerReport {
+        target,
+        platform,
+        profiles,
+        error,
+        start_time,
+        duration: started.elapsed().as_secs_f64(),
+    }
+}
+
+fn error_report(ctx: &ScanContext, target: Target, message: String) -> ContainerReport {
+    ContainerReport {
+        target,
+        platform: Platform::default(),
+        profiles: eval::all_errors(&ctx.profiles, &message),
+        error: Some(message),
+        start_time: jiff::Timestamp::now().to_string(),
+        duration: 0.0,
+    }
+}
+
+fn target_of(t: &ContainerTarget) -> Target {
+    let pod = &t.pod;
+    let status = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .and_then(|l| l.iter().find(|c| c.name == t.container));
+    let spec_image = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.containers.iter().find(|c| c.name == t.container))
+        .and_then(|c| c.image.clone());
+    Target {
+        namespace: Some(t.namespace.clone()),
+        pod: pod.metadata.name.clone(),
+        container: Some(t.container.clone()),
+        image: spec_image.or_else(|| status.map(|s| s.image.clone())),
+        image_id: status.map(|s| s.image_id.clone()).filter(|s| !s.is_empty()),
+        node: pod.spec.as_ref().and_then(|s| s.node_name.clone()),
+        root: None,
+        access: "exec".into(),
+        access_detail: None,
+    }
+}
+
+/// The pod as the `pod` resource sees it (managed fields dropped: noise, and large).
+fn pod_json(pod: &Pod, container: &str) -> serde_json::Value {
+    let mut v = serde_json::to_value(pod).unwrap_or_default();
+    if let Some(m) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+        m.remove("managedFields");
+    }
+    resources::pod_value(&v, container)
+}
+
+fn validate(args: &ScanArgs) -> Result<(), RunError> {
+    if args.root.is_none()
+        && args.targets.is_empty()
+        && args.selector.is_none()
+        && !args.all
+        && !args.all_namespaces
+    {
+        return Err(RunError::Usage(
+            "nothing to scan: give pod/NAME, -l SELECTOR, --all, -A, or --root DIR \
+             (see `kubectl cinc-scan --help`)"
+                .into(),
+        ));
+    }
+    if args.all && !args.targets.is_empty() {
+        return Err(RunError::Usage(
+            "--all scans every pod; do not also name pods".into(),
+        ));
+    }
+    Ok(())
+}
+
+async fn scan(args: ScanArgs) -> Result<i32, RunError> {
+    validate(&args)?;
+    let profiles = load_profiles(&args.profiles)?;
+    let plan = ProbePlan::for_profiles(
+        &profiles.iter().map(|p| (**p).clone()).collect::<Vec<_>>(),
+        args.max_file_size,
+    );
+    let ctx = Arc::new(ScanContext {
+        profiles,
+        plan,
+        timeout: (!args.timeout.is_zero()).then_some(args.timeout),
+        max_output: args.max_file_size,
+    });
+    let show_progress = !args.quiet && !args.no_progress && std::io::stderr().is_terminal();
+    let mut errored = false;
+    let mut interrupted = false;
+    let reports = match &args.root {
+        Some(root) => {
+            if !root.is_dir() {
+                return Err(RunError::Usage(format!(
+                    "--root '{}' is not a directory; give the root of an unpacked image or /",
+                    root.display()
+                )));
+            }
+            let progress = Progress::new(show_progress, 1);
+            let root_abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+            let target = Target {
+                root: Some(root_abs.display().to_string()),
+                access: "local".into(),
+                ..Default::default()
+            };
+            let spinner = progress.container(&root_abs.display().to_string());
+            let access = LocalAccess { root: root_abs };
+            let report = scan_one(&ctx, target, &access, None, &|p| spinner.phase(p)).await;
+            spinner.done(&progress);
+            progress.finish();
+            vec![report]
+        }
+        None => {
+            let cluster = ClusterOptions {
+                kubeconfig: args.kubeconfig.clone(),
+                context: args.context.clone(),
+                cluster: args.cluster.clone(),
+                user: args.user.clone(),
+                namespace: args.namespace.clone(),
+            };
+            let conn = connect(&cluster).await?;
+            let query = TargetQuery {
+                names: args.targets.clone(),
+                selector: args.selector.clone(),
+                all: args.all,
+                all_namespaces: args.all_namespaces,
+                namespace: conn.namespace.clone(),
+                containers: args.containers.clone(),
+            };
+            let (targets, target_errors) = resolve(&conn.client, &query).await;
+            for e in &target_errors {
+                if !args.quiet {
+                    eprintln!("error: {e}");
+                }
+                errored = true;
+            }
+            let progress = Arc::new(Progress::new(show_progress, targets.len() as u64));
+            let (reports, was_interrupted) = scan_targets(
+                &conn.client,
+                ctx.clone(),
+                targets,
+                args.concurrency,
+                progress.clone(),
+            )
+            .await;
+            progress.finish();
+            interrupted = was_interrupted;
+            reports
+        }
+    };
+    errored |= reports.iter().any(|r| r.error.is_some());
+    let mut stdout = std::io::stdout().lock();
+    let w = io_err("cannot write to stdout");
+    match args.output {
+        OutputFormat::Json => json::write_lines(&mut stdout, &reports).map_err(&w)?,
+        OutputFormat::Table => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            };
+            let width = if stdout.is_terminal() {
+                None
+            } else {
+                Some(
+                    std::env::var("COLUMNS")
+                        .ok()
+                        .and_then(|c| c.parse().ok())
+                        .unwrap_or(120),
+                )
+            };
+            table::write(&mut stdout, &reports, &table::TableOptions { color, width })
+                .map_err(&w)?;
+        }
+    }
+    stdout.flush().map_err(&w)?;
+    if let Some(dir) = &args.output_dir {
+        let written = json::write_dir(dir, &reports).map_err(io_err(&format!(
+            "cannot write results to '{}'",
+            dir.display()
+        )))?;
+        if !args.quiet {
+            eprintln!("wrote {} HDF file(s) to {}", written.len(), dir.display());
+        }
+    }
+    Ok(exit_code(&reports, errored, interrupted))
+}
+
+/// Decided once, at the end: interruption, then errors, then failures, then skips.
+pub fn exit_code(reports: &[ContainerReport], errored: bool, interrupted: bool) -> i32 {
+    let statuses: Vec<SafStatus> = reports
+        .iter()
+        .flat_map(|r| r.all_controls().map(|c| c.saf_status()))
+        .collect();
+    if interrupted {
+        exit::INTERRUPTED
+    } else if errored || statuses.contains(&SafStatus::ProfileError) {
+        exit::ERROR
+    } else if statuses.contains(&SafStatus::Failed) {
+        exit::FAILED
+    } else if statuses.contains(&SafStatus::NotReviewed) {
+        exit::SKIPPED
+    } else {
+        exit::PASSED
+    }
+}
+
+/// Scan containers with bounded concurrency; Ctrl-C stops cleanly and keeps what finished.
+async fn scan_targets(
+    client: &kube::Client,
+    ctx: Arc<ScanContext>,
+    targets: Vec<ContainerTarget>,
+    concurrency: u16,
+    progress: Arc<Progress>,
+) -> (Vec<ContainerReport>, bool) {
+    let semaphore = Arc::new(Semaphore::new(usize::from(concurrency)));
+    let mut set = JoinSet::new();
+    let mut slots: Vec<Option<ContainerReport>> = vec![None; targets.len()];
+    let all_targets: Vec<Target> = targets.iter().map(target_of).collect();
+    let mut permissions: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for t in &targets {
+        if !permissions.contains_key(&t.namespace) {
+            let missing = crate::kube::missing_exec_permissions(client, &t.namespace).await;
+            permissions.insert(t.namespace.clone(), missing);
+        }
+    }
+    for (i, t) in targets.into_iter().enumerate() {
+        let target = all_targets[i].clone();
+        let spinner = progress.container(&target.id());
+        let missing = permissions.get(&t.namespace).cloned().unwrap_or_default();
+        let ctx = ctx.clone();
+        let semaphore = semaphore.clone();
+        let pods: Api<Pod> = Api::namespaced(client.clone(), &t.namespace);
+        let progress = progress.clone();
+        set.spawn(async move {
+            let _permit = semaphore.acquire_owned().await;
+            let report = if let Some(why) = &t.unscannable {
+                error_report(&ctx, target, why.clone())
+            } else if !missing.is_empty() {
+                let msg = format!(
+                    "RBAC denies {} in namespace \"{}\"; a scan by exec needs get on pods and create on pods/exec",
+                    missing.join(", "),
+                    t.namespace
+                );
+                error_report(&ctx, target, msg)
+            } else {
+                spinner.phase("connecting");
+                let access = ExecAccess {
+                    pods,
+                    namespace: t.namespace.clone(),
+                    pod: t.pod.metadata.name.clone().unwrap_or_default(),
+                    container: t.container.clone(),
+                    max_output: ctx.max_output,
+                };
+                let pod_value = pod_json(&t.pod, &t.container);
+                scan_one(&ctx, target, &access, Some(pod_value), &|p| spinner.phase(p)).await
+            };
+            spinner.done(&progress);
+            (i, report)
+        });
+    }
+    let mut interrupted = false;
+    loop {
+        tokio::select! {
+            next = set.join_next() => match next {
+                Some(Ok((i, report))) => slots[i] = Some(report),
+                Some(Err(e)) => progress.note(&format!("error: a scan task stopped: {e}")),
+                None => break,
+            },
+            _ = tokio::signal::ctrl_c() => {
+                set.abort_all();
+                interrupted = true;
+                progress.note("interrupted: reporting the containers that finished");
+                break;
+            }
+        }
+    }
+    let reports = slots
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            r.unwrap_or_else(|| {
+                let why = if interrupted {
+                    "scan interrupted (Ctrl-C)"
+                } else {
+                    "scan task stopped"
+                };
+                error_report(&ctx, all_targets[i].clone(), why.to_string())
+            })
+        })
+        .collect();
+    (reports, interrupted)
+}
+
+/// For tests and the bench: scan a directory and return its report.
+pub async fn scan_root(
+    root: PathBuf,
+    profiles: Vec<Arc<Profile>>,
+    max_file_size: u64,
+) -> ContainerReport {
+    let plan = ProbePlan::for_profiles(
+        &profiles.iter().map(|p| (**p).clone()).collect::<Vec<_>>(),
+        max_file_size,
+    );
+    let ctx = ScanContext {
+        profiles,
+        plan,
+        timeout: None,
+        max_output: max_file_size,
+    };
+    let target = Target {
+        root: Some(root.display().to_string()),
+        access: "local".into(),
+        ..Default::default()
+    };
+    let access = LocalAccess { root };
+    scan_one(&ctx, target, &access, None, &|_| {}).await
+}
