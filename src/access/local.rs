@@ -16,8 +16,10 @@ const MAX_LINKS: u32 = 40;
 /// Container paths that walks never enter.
 const PSEUDO_FS: [&str; 3] = ["/proc", "/sys", "/dev"];
 
+pub const LOOP_MESSAGE: &str = "too many levels of symbolic links";
+
 fn loop_error() -> io::Error {
-    io::Error::other("too many levels of symbolic links")
+    io::Error::other(LOOP_MESSAGE)
 }
 
 /// Resolve `path` (absolute, as seen inside the tree) to a container path with no symlinks,
@@ -163,6 +165,10 @@ pub fn walk(root: &Path, spec: &WalkSpec) -> WalkFact {
         // (container path, host path, metadata, depth)
         let mut stack = vec![(start, host, meta, 0u32)];
         while let Some((path, host, meta, depth)) = stack.pop() {
+            // Like `find -prune`: pseudo filesystems are neither listed nor entered.
+            if PSEUDO_FS.contains(&path.as_str()) {
+                continue;
+            }
             if walk.entries.len() >= spec.max_entries as usize {
                 walk.truncated = true;
                 break;
@@ -173,9 +179,6 @@ pub fn walk(root: &Path, spec: &WalkSpec) -> WalkFact {
                 stat: stat_of(&meta),
             });
             if !is_dir || depth >= spec.max_depth || meta.dev() != device {
-                continue;
-            }
-            if PSEUDO_FS.contains(&path.as_str()) {
                 continue;
             }
             let children = match fs::read_dir(&host) {

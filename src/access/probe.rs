@@ -165,9 +165,7 @@ impl Probe {
         }
         for (i, spec) in plan.walks.iter().enumerate() {
             let id = format!("w{i}");
-            let bytes = u64::from(spec.max_entries)
-                .saturating_mul(512)
-                .min(256 << 20);
+            let bytes = walk_byte_cap(spec);
             let paths: Vec<String> = spec.paths.iter().map(|p| quote(p)).collect();
             body.push_str(&format!(
                 "_w {id} {} {bytes} {}\n",
@@ -386,7 +384,9 @@ pub enum ProbeError {
 
 fn classify_error(msg: &str) -> FileFact {
     let lower = msg.to_ascii_lowercase();
-    if lower.contains("no such file") || lower.contains("not a directory") {
+    if lower.contains("too many levels of symbolic links") {
+        FileFact::Unreadable(super::local::LOOP_MESSAGE.into())
+    } else if lower.contains("no such file") || lower.contains("not a directory") {
         FileFact::Missing
     } else if lower.contains("permission denied") {
         FileFact::Unreadable("permission denied".into())
@@ -520,13 +520,18 @@ fn parse_walk(body: &[u8], prefix: &str, spec: &WalkSpec) -> WalkFact {
             walk.entries.push(WalkEntry { path, stat });
         }
     }
-    let cap = u64::from(spec.max_entries)
-        .saturating_mul(512)
-        .min(256 << 20);
-    if name_bytes + 4096 >= cap {
+    if name_bytes + 4096 >= walk_byte_cap(spec) {
         walk.truncated = true;
     }
+    walk.entries.sort_by(|a, b| a.path.cmp(&b.path));
     walk
+}
+
+/// How many bytes of NUL-separated names a walk may send: bounded by its entry limit.
+fn walk_byte_cap(spec: &WalkSpec) -> u64 {
+    u64::from(spec.max_entries)
+        .saturating_mul(512)
+        .min(256 << 20)
 }
 
 /// `find /` prints `//etc` on some implementations; collapse repeated slashes.

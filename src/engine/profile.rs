@@ -547,7 +547,6 @@ controls:
         let err = Profile::parse(&bad, "bad.yaml").unwrap_err().to_string();
         assert!(err.contains("unknown variant `registry`"), "{err}");
         let dup = format!("{GOOD}{}", &GOOD[GOOD.find("  - id").unwrap()..]);
-        let dup = dup.replacen("controls:\n", "controls:\n", 1);
         let err = Profile::parse(&dup, "dup.yaml").unwrap_err().to_string();
         assert!(err.contains("duplicate control id 'c1'"), "{err}");
     }

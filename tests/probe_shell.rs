@@ -1,0 +1,188 @@
+//! The generated probe, run by real shells (dash and busybox) on fixture trees, must gather
+//! exactly the facts the local reader gathers, and hostile names or paths must never run.
+
+mod common;
+
+use std::io::Write;
+use std::os::unix::fs::symlink;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use cinc_scan::access::local;
+use cinc_scan::access::probe::{Probe, ProbeOptions};
+use cinc_scan::engine::facts::{Facts, FileFact, ProbePlan};
+use cinc_scan::engine::profile::Profile;
+
+const PROFILE: &str = r#"
+name: probe-coverage
+controls:
+  - id: all-resources
+    title: every resource kind once
+    desc: exercises the probe
+    impact: 0.5
+    checks:
+      - {resource: file, path: /etc/passwd, expect: [{field: content, contains: root}]}
+      - {resource: file, path: /etc/os-release, expect: [{field: content, contains: ID}]}
+      - {resource: file, path: /etc/loop-a, expect: [{field: exists, equals: true}]}
+      - {resource: file, path: /etc/escape, expect: [{field: content, contains: root}]}
+      - {resource: file, path: /home/app/rootlink/etc/group, expect: [{field: mode, mode_at_most: "0644"}]}
+      - {resource: file, path: "/home/app/$(touch PWNED)", expect: [{field: content, equals: hostile}]}
+      - {resource: file, path: "/home/app/it's \"quoted\"", expect: [{field: exists, equals: true}]}
+      - {resource: file, path: /var/log/huge.log, expect: [{field: content, contains: y}]}
+      - {resource: file, path: /etc/binary.conf, expect: [{field: content, contains: NOPASSWD}]}
+      - {resource: file, path: /nonexistent/file, expect: [{field: exists, equals: false}]}
+      - {resource: file, path: /etc, expect: [{field: type, equals: directory}]}
+      - {resource: files, paths: [/etc/sudoers, "/etc/sudoers.d/*", "/nowhere/*"], expect: [{empty: false}]}
+      - {resource: walk, paths: [/], expect: [{empty: false}]}
+      - {resource: walk, paths: [/home/app/rootlink/etc], max_depth: 1, expect: [{empty: false}]}
+      - {resource: passwd, expect: [{empty: false}]}
+      - {resource: group, expect: [{empty: false}]}
+      - {resource: shadow, expect: [{empty: false}]}
+      - {resource: packages, expect: [{empty: false}]}
+      - {resource: os_release, expect: [{field: ID, exists: true}]}
+"#;
+
+fn plan() -> ProbePlan {
+    let p = Profile::parse(PROFILE, "probe-coverage.yaml").unwrap();
+    ProbePlan::for_profiles(&[p], 1 << 20)
+}
+
+/// Run the probe with `shell` reading the tree under `root` through the path prefix.
+fn run_probe(shell: &Path, path_env: &str, root: &Path, plan: &ProbePlan) -> (Facts, String) {
+    let opts = ProbeOptions {
+        root_prefix: root.display().to_string(),
+        run_commands: false,
+        max_output: 1 << 20,
+    };
+    let probe = Probe::build(plan, &opts);
+    let mut child = Command::new(shell)
+        .arg("-s")
+        .env_clear()
+        .env("PATH", path_env)
+        .current_dir(root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(probe.script.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let facts = probe
+        .parse(&out.stdout, &out.stderr)
+        .unwrap_or_else(|e| panic!("{e}\nstderr: {stderr}"));
+    (facts, stderr)
+}
+
+fn assert_same_as_local(shell: &Path, path_env: &str) {
+    let fx = common::build("debian");
+    let plan = plan();
+    let expected = local::gather(fx.root(), &plan);
+    let (got, stderr) = run_probe(shell, path_env, fx.root(), &plan);
+    assert!(!fx.root().join("PWNED").exists() && !fx.root().join("home/app/PWNED").exists());
+    assert!(!Path::new("PWNED").exists());
+    assert_eq!(got.files_unavailable, None, "stderr: {stderr}");
+    for (path, fact) in &expected.files {
+        assert_eq!(
+            got.files.get(path),
+            Some(fact),
+            "file {path:?} differs; stderr: {stderr}"
+        );
+    }
+    assert_eq!(got.files.len(), expected.files.len());
+    assert_eq!(got.globs, expected.globs);
+    assert_eq!(got.walks.len(), 2);
+    for (spec, walk) in &expected.walks {
+        let walk = walk.as_ref().unwrap();
+        let mine = got.walks[spec].as_ref().unwrap();
+        let missing: Vec<_> = walk
+            .entries
+            .iter()
+            .filter(|e| !mine.entries.contains(e))
+            .take(5)
+            .collect();
+        let extra: Vec<_> = mine
+            .entries
+            .iter()
+            .filter(|e| !walk.entries.contains(e))
+            .take(5)
+            .collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "walk {spec:?}: missing {missing:?}, extra {extra:?}"
+        );
+        assert_eq!(mine.entries, walk.entries);
+        assert!(!mine.truncated);
+    }
+    // The facts that matter, spelled out so a bug in both readers cannot hide.
+    let walk = got.walks.values().next().unwrap().as_ref().unwrap();
+    for name in common::HOSTILE_NAMES {
+        let path = format!("/home/app/{name}");
+        assert!(
+            walk.entries.iter().any(|e| e.path == path),
+            "{path:?} not walked"
+        );
+    }
+    assert!(
+        walk.entries.iter().all(|e| !e.path.starts_with("/proc/")),
+        "walked into /proc"
+    );
+    assert!(
+        matches!(&got.files["/etc/loop-a"], FileFact::Unreadable(m) if m.contains("symbolic links"))
+    );
+    assert!(
+        matches!(&got.files["/etc/escape"], FileFact::Present { content: Some(c), .. } if c.starts_with(b"root:"))
+    );
+    assert!(
+        matches!(&got.files["/var/log/huge.log"], FileFact::Present { truncated: true, content: Some(c), .. } if c.len() == 1 << 20)
+    );
+    assert_eq!(got.files["/nonexistent/file"], FileFact::Missing);
+    assert!(
+        matches!(&got.files["/home/app/$(touch PWNED)"], FileFact::Present { content: Some(c), .. } if c == b"hostile")
+    );
+}
+
+#[test]
+fn dash_with_gnu_tools_gathers_what_the_local_reader_gathers() {
+    let dash = ["/bin/dash", "/usr/bin/dash"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    let dash = dash.expect("dash is required for the probe tests: apt-get install dash");
+    assert_same_as_local(Path::new(dash), "/usr/local/bin:/usr/bin:/bin");
+}
+
+#[test]
+fn busybox_sh_with_busybox_tools_gathers_what_the_local_reader_gathers() {
+    let busybox = common::busybox();
+    let bin = tempfile::tempdir().unwrap();
+    for applet in ["sh", "stat", "find", "xargs", "head", "readlink", "cat"] {
+        symlink(&busybox, bin.path().join(applet)).unwrap();
+    }
+    let path = bin.path().display().to_string();
+    assert_same_as_local(&bin.path().join("sh"), &path);
+}
+
+#[test]
+fn a_probe_cut_short_is_an_error_not_a_pass() {
+    let fx = common::build("alpine");
+    let plan = plan();
+    let probe = Probe::build(
+        &plan,
+        &ProbeOptions {
+            root_prefix: fx.root().display().to_string(),
+            run_commands: false,
+            max_output: 1024,
+        },
+    );
+    let out = Command::new("/bin/sh")
+        .arg("-c")
+        .arg(format!("{}\nexit 3", probe.script.replace("_h END", "")))
+        .output()
+        .unwrap();
+    assert!(probe.parse(&out.stdout, &out.stderr).is_err());
+}
