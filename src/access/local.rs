@@ -351,16 +351,7 @@ mod tests {
         let paths: Vec<&str> = w.entries.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(
             paths,
-            [
-                "/",
-                "/a",
-                "/a/b",
-                "/a/b/c",
-                "/a/b/c/f",
-                "/a/b/loop",
-                "/dev",
-                "/proc"
-            ]
+            ["/", "/a", "/a/b", "/a/b/c", "/a/b/c/f", "/a/b/loop"]
         );
         let small = walk(
             root,

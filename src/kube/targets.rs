@@ -100,7 +100,9 @@ pub fn close_names(wanted: &str, names: &[String]) -> Vec<String> {
         .iter()
         .map(|n| (distance(wanted, n), n))
         .filter(|(d, n)| {
-            *d <= 3.max(wanted.len() / 3) || n.starts_with(wanted) || wanted.starts_with(n.as_str())
+            *d <= (wanted.len() / 3).max(1)
+                || n.starts_with(wanted)
+                || wanted.starts_with(n.as_str())
         })
         .collect();
     scored.sort();

@@ -3,7 +3,8 @@
 # Everything is generated once into $PKI and reused by later `up`s.
 
 _openssl_sign() { # NAME SUBJ [SAN]  -> $PKI/NAME.{key,crt} signed by the cluster CA
-  local name=$1 subj=$2 san=${3:-} ext="$PKI/$name.ext"
+  local name=$1 subj=$2 san=${3:-}
+  local ext="$PKI/$name.ext"
   openssl genrsa -out "$PKI/$name.key" 2048 2>/dev/null
   openssl req -new -key "$PKI/$name.key" -subj "$subj" -out "$PKI/$name.csr" 2>/dev/null
   {
@@ -23,8 +24,8 @@ _openssl_sign() { # NAME SUBJ [SAN]  -> $PKI/NAME.{key,crt} signed by the cluste
 }
 
 # write_kubeconfig FILE USER_CERT_NAME
-write_kubeconfig() {
-  local file=$1 name=$2
+write_kubeconfig() (
+  file=$1 name=$2
   umask 077
   cat >"$file" <<KC
 apiVersion: v1
@@ -47,7 +48,7 @@ contexts:
 current-context: cinc-scan
 KC
   chmod 0600 "$file"
-}
+)
 
 ensure_certs() {
   mkdir -p "$PKI"
