@@ -1,0 +1,377 @@
+//! End-to-end tests against the real local cluster (`tests/cluster/up`). They are ignored by a
+//! plain `cargo test`; `tests/run-all` runs them with `--include-ignored` and sets
+//! CINC_SCAN_E2E_KUBECONFIG, CINC_SCAN_E2E_NO_EXEC_KUBECONFIG and CINC_SCAN_E2E_KUBECTL.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn env_path(name: &str) -> PathBuf {
+    let v = std::env::var_os(name).unwrap_or_else(|| {
+        panic!("{name} is not set: the end-to-end suite runs through tests/run-all")
+    });
+    let p = PathBuf::from(v);
+    assert!(
+        p.exists(),
+        "{name}={} does not exist: is the cluster up?",
+        p.display()
+    );
+    p
+}
+
+fn kubeconfig() -> PathBuf {
+    env_path("CINC_SCAN_E2E_KUBECONFIG")
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_kubectl-cinc_scan")
+}
+
+/// Run the plugin with the admin kubeconfig (via KUBECONFIG, as kubectl users do).
+fn scan(args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .env("KUBECONFIG", kubeconfig())
+        .env_remove("CINC_SCAN_COLOR")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn docs(o: &Output) -> Vec<Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+/// Find a control in an HDF document.
+fn control<'a>(doc: &'a Value, id: &str) -> &'a Value {
+    doc["profiles"][0]["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("control {id} not in the document"))
+}
+
+fn statuses(c: &Value) -> Vec<String> {
+    c["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn write_profile(dir: &Path, text: &str) -> PathBuf {
+    let p = dir.join("e2e.yaml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn standard_image_scan_gives_real_results_as_hdf() {
+    let o = scan(&["-n", "cinc-demo", "pod/standard", "-o", "json"]);
+    assert_eq!(code(&o), 100, "stderr: {}", stderr(&o));
+    let docs = docs(&o);
+    assert_eq!(docs.len(), 1);
+    let d = &docs[0];
+    assert_eq!(d["platform"]["target_id"], "cinc-demo/standard/app");
+    assert_ne!(d["platform"]["name"], "unknown", "os-release was not read");
+    let pt = &d["passthrough"]["cinc_scan"];
+    assert_eq!(pt["access"], "exec");
+    assert_eq!(pt["pod"], "standard");
+    assert_eq!(pt["image"], "cinc-scan.local/standard:v1");
+    assert_eq!(pt["node"], "cinc-node");
+    for key in ["platform", "profiles", "statistics", "version"] {
+        assert!(d.get(key).is_some(), "HDF needs {key}");
+    }
+    // Facts from inside the running container, not from this machine:
+    // the main process runs as uid 1000, so "not root" passes from /proc.
+    let rt = control(d, "cb-rt-01");
+    assert_eq!(statuses(rt), ["passed"], "{rt}");
+    // The pod spec is there: the demo pod does not set readOnlyRootFilesystem.
+    let every: Vec<Value> = d["profiles"][0]["controls"].as_array().unwrap().clone();
+    let pod_controls: Vec<&Value> = every
+        .iter()
+        .filter(|c| c["id"].as_str().unwrap().starts_with("cb-pod"))
+        .collect();
+    assert!(
+        pod_controls
+            .iter()
+            .all(|c| !statuses(c).contains(&"skipped".to_string())),
+        "pod spec missing"
+    );
+    // Busybox gives a shell: the shell control fails with /bin/sh named.
+    let shell = control(d, "cb-surf-05");
+    assert_eq!(statuses(shell), ["failed"], "{shell}");
+}
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn dpkg_image_packages_come_from_its_real_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = write_profile(
+        dir.path(),
+        r#"
+name: e2e-packages
+controls:
+  - id: pkg-1
+    title: the dpkg database lists base packages
+    desc: read from /var/lib/dpkg/status inside the container
+    impact: 0.5
+    checks:
+      - resource: packages
+        expect:
+          - {any: {all_of: [{field: name, equals: base-files}, {field: manager, equals: dpkg}]}}
+          - {count: {ge: 30}}
+      - resource: os_release
+        expect:
+          - {field: ID, equals: debian}
+"#,
+    );
+    let o = scan(&[
+        "-n",
+        "cinc-demo",
+        "debian",
+        "--profile",
+        profile.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(
+        code(&o),
+        0,
+        "stdout: {}\nstderr: {}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let d = &docs(&o)[0];
+    assert_eq!(statuses(control(d, "pkg-1")), ["passed", "passed"]);
+    assert_eq!(d["platform"]["name"], "debian");
+}
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn every_container_of_a_pod_unless_one_is_named() {
+    let o = scan(&["-n", "cinc-demo", "two-containers", "-o", "json"]);
+    let ids: Vec<String> = docs(&o)
+        .iter()
+        .map(|d| d["platform"]["target_id"].as_str().unwrap().into())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "cinc-demo/two-containers/app",
+            "cinc-demo/two-containers/helper"
+        ]
+    );
+    let o = scan(&[
+        "-n",
+        "cinc-demo",
+        "two-containers",
+        "-c",
+        "helper",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(docs(&o).len(), 1);
+    let o = scan(&["-n", "cinc-demo", "two-containers", "-c", "nope"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("container \"nope\" not found in pod cinc-demo/two-containers (containers: app, helper)"), "{}", stderr(&o));
+}
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn selector_context_and_namespace_flags_work_like_kubectl() {
+    let o = scan(&["-n", "cinc-demo", "-l", "app=standard", "-o", "json", "-q"]);
+    assert_eq!(docs(&o).len(), 1, "stderr: {}", stderr(&o));
+    // The `demo` context's namespace is cinc-demo.
+    let o = scan(&["--context", "demo", "standard", "-o", "json"]);
+    assert_eq!(
+        docs(&o)[0]["platform"]["target_id"],
+        "cinc-demo/standard/app",
+        "stderr: {}",
+        stderr(&o)
+    );
+    // --kubeconfig instead of KUBECONFIG.
+    let o = Command::new(bin())
+        .args([
+            "--kubeconfig",
+            kubeconfig().to_str().unwrap(),
+            "-n",
+            "cinc-restricted",
+            "restricted",
+            "-o",
+            "json",
+        ])
+        .env_remove("KUBECONFIG")
+        .output()
+        .unwrap();
+    assert_eq!(
+        docs(&o)[0]["platform"]["target_id"],
+        "cinc-restricted/restricted/app",
+        "stderr: {}",
+        stderr(&o)
+    );
+    let o = scan(&["--context", "nope", "standard"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("context 'nope' not found in the kubeconfig (available contexts:"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("demo"));
+}
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn unknown_pod_suggests_close_names() {
+    let o = scan(&["-n", "cinc-demo", "pod/standrd"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains(
+            "pod \"standrd\" not found in namespace \"cinc-demo\" (did you mean standard?)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn a_user_without_pods_exec_gets_an_rbac_error_naming_the_verb() {
+    let no_exec = env_path("CINC_SCAN_E2E_NO_EXEC_KUBECONFIG");
+    let o = Command::new(bin())
+        .args([
+            "--kubeconfig",
+            no_exec.to_str().unwrap(),
+            "-n",
+            "cinc-demo",
+            "standard",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1, "stdout: {}", stdout(&o));
+    assert!(
+        stdout(&o).contains("RBAC denies create pods/exec in namespace \"cinc-demo\""),
+        "{}",
+        stdout(&o)
+    );
+    // The token must never show up in output.
+    let kc = std::fs::read_to_string(&no_exec).unwrap();
+    let token = kc
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("token:"))
+        .map(str::trim)
+        .unwrap_or("");
+    assert!(token.len() > 20, "no token in the no-exec kubeconfig");
+    assert!(!stdout(&o).contains(token) && !stderr(&o).contains(token));
+}
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn forced_exec_on_a_distroless_container_says_it_has_no_shell() {
+    let o = scan(&[
+        "-n",
+        "cinc-demo",
+        "distroless-nonroot",
+        "--access",
+        "exec",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(code(&o), 1);
+    let d = &docs(&o)[0];
+    let err = d["passthrough"]["cinc_scan"]["error"].as_str().unwrap();
+    assert!(err.contains("no shell"), "{err}");
+}
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn the_plugin_runs_through_the_real_kubectl() {
+    let kubectl = env_path("CINC_SCAN_E2E_KUBECTL");
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(bin(), dir.path().join("kubectl-cinc_scan")).unwrap();
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |args: &[&str]| {
+        Command::new(&kubectl)
+            .args(args)
+            .env("PATH", &path)
+            .env("KUBECONFIG", kubeconfig())
+            .output()
+            .unwrap()
+    };
+    let o = run(&["plugin", "list"]);
+    assert!(
+        stdout(&o).contains("kubectl-cinc_scan"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let o = run(&["cinc-scan", "--version"]);
+    assert!(
+        stdout(&o).starts_with("kubectl cinc-scan 0."),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["cinc-scan", "-n", "cinc-demo", "pod/standard", "-o", "json"]);
+    assert_eq!(code(&o), 100, "{}", stderr(&o));
+    assert_eq!(
+        docs(&o)[0]["platform"]["target_id"],
+        "cinc-demo/standard/app"
+    );
+}
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn table_output_and_output_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("results");
+    let o = scan(&[
+        "-n",
+        "cinc-demo",
+        "standard",
+        "two-containers",
+        "--output-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 100, "{}", stderr(&o));
+    let table = stdout(&o);
+    assert!(
+        table.contains("cinc-demo/standard/app  (access: exec"),
+        "{table}"
+    );
+    assert!(table.contains("compliance"), "{table}");
+    let mut files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "cinc-demo_standard_app.json",
+            "cinc-demo_two-containers_app.json",
+            "cinc-demo_two-containers_helper.json"
+        ]
+    );
+}
