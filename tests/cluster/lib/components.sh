@@ -63,7 +63,11 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     stream_server_port = "0"
     enable_selinux = false
     disable_apparmor = true
-    restrict_oom_score_adj = false
+    # this machine's root lacks CAP_SYS_RESOURCE (not in the bounding set), so nothing may
+    # lower oom_score_adj below containerd's own: let the CRI plugin clamp the kubelet's
+    # values (-998 for sandboxes) instead of runc failing with
+    # "failed to update /proc/self/oom_score_adj: Permission denied"
+    restrict_oom_score_adj = true
     max_container_log_line_size = 16384
     [plugins."io.containerd.grpc.v1.cri".containerd]
       snapshotter = "$snap"
@@ -74,6 +78,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
         [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
           SystemdCgroup = false
           BinaryName = "$(command -v runc)"
+          Root = "$RUNC_ROOT"
     [plugins."io.containerd.grpc.v1.cri".cni]
       bin_dir = "$CNI_BIN_DIR"
       conf_dir = "$CNI_CONF_DIR"
@@ -294,6 +299,7 @@ start_kubelet() {
       --cert-dir "$KUBELET_DIR/pki" \
       --hostname-override "$NODE_NAME" \
       --node-ip "$NODE_IP" \
+      --oom-score-adj 0 \
       --v 1
   fi
   wait_for "kubelet /healthz" 120 kubelet curl -fsS "http://127.0.0.1:$KUBELET_HEALTHZ_PORT/healthz"
