@@ -325,6 +325,11 @@ mod tests {
                             "/usr/local/lib/python3.12/site-packages/x/tests/client.key",
                             0o100644,
                         ),
+                        entry("/etc/apt/keyrings/llvm-snapshot.gpg.key", 0o100644),
+                        entry(
+                            "/root/.cargo/registry/src/x/rustls/test-ca/end.key",
+                            0o100644,
+                        ),
                         entry("/home/app/.ssh/id_rsa.pub", 0o100644),
                         entry("/home/app/.ssh/known_hosts", 0o100644),
                         entry("/home/app/.docker", 0o040700),
@@ -412,6 +417,7 @@ mod tests {
                         entry("/bin/busybox", 0o104755),
                         entry("/usr/bin/passwd", 0o104755),
                         entry("/root/.ssh/id_ed25519", 0o100600),
+                        entry("/etc/ssl/private/ssl-cert-snakeoil.key", 0o100640),
                         entry("/root/.aws/credentials", 0o100600),
                     ],
                     truncated: false,
@@ -440,7 +446,10 @@ mod tests {
             assert_eq!(reason("cb-fs-01"), "found 1: /tmp/notes");
             assert_eq!(reason("cb-fs-02"), "found 1: /scratch");
             assert_eq!(reason("cb-fs-03"), "found 1: /bin/busybox");
-            assert_eq!(reason("cb-fs-05"), "found 1: /root/.ssh/id_ed25519");
+            assert_eq!(
+                reason("cb-fs-05"),
+                "found 2: /root/.ssh/id_ed25519, /etc/ssl/private/ssl-cert-snakeoil.key"
+            );
             assert_eq!(reason("cb-fs-06"), "found 1: /root/.aws/credentials");
             assert_eq!(reason("cb-surf-01"), "found 1: openssh-server");
             assert_eq!(reason("cb-surf-05"), "/bin/sh exists");
