@@ -184,6 +184,13 @@ start_apiserver() {
       --kubelet-client-key "$PKI/apiserver-kubelet-client.key" \
       --kubelet-certificate-authority "$PKI/ca.crt" \
       --kubelet-preferred-address-types InternalIP,Hostname \
+      --requestheader-client-ca-file "$PKI/front-proxy-ca.crt" \
+      --requestheader-allowed-names front-proxy-client \
+      --requestheader-username-headers X-Remote-User \
+      --requestheader-group-headers X-Remote-Group \
+      --requestheader-extra-headers-prefix X-Remote-Extra- \
+      --proxy-client-cert-file "$PKI/front-proxy-client.crt" \
+      --proxy-client-key-file "$PKI/front-proxy-client.key" \
       --profiling=false \
       --v 1
   fi

@@ -27,13 +27,15 @@ fi
 log "installing debian packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null 2>&1 || apt-get update
-# no init system here: keep package scripts from starting daemons
-printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d.cinc-scan
-chmod +x /usr/sbin/policy-rc.d.cinc-scan
+# no init system here: keep package scripts from trying to start daemons
+added_policy=0
 if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-  ln -s policy-rc.d.cinc-scan /usr/sbin/policy-rc.d
-  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+  added_policy=1
 fi
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-rm -f /usr/sbin/policy-rc.d.cinc-scan
+rc=0
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+if ((added_policy)); then rm -f /usr/sbin/policy-rc.d; fi
+((rc == 0)) || die "apt-get install failed (exit $rc)"
 log "debian packages installed"
