@@ -6,7 +6,7 @@ use super::profile::{Profile, ProfileError};
 pub const BUILTINS: &[(&str, &str, &str)] = &[(
     "container-baseline",
     "Hardening baseline for any Linux container: accounts, filesystem, attack surface, OS, runtime, pod spec",
-    include_str!("../../profiles/container-baseline.yaml"),
+    include_str!("../profiles/container-baseline.yaml"),
 )];
 
 pub const DEFAULT: &str = "container-baseline";

@@ -92,22 +92,11 @@ struct RawMatcher {
 }
 
 fn parse_mode(v: &Value) -> Result<u32, String> {
-    let text = match v {
-        Value::String(s) => s.clone(),
-        // YAML reads 0644 as the decimal number 644: take its digits as octal, as written.
-        Value::Number(n) => match n.as_u64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
-                .map(|f| f as u64)
-        }) {
-            Some(i) => i.to_string(),
-            None => n.to_string(),
-        },
-        other => {
-            return Err(format!(
-                "'mode_at_most' must be an octal string like \"0644\", got {other}"
-            ))
-        }
+    // YAML reads unquoted modes inconsistently (0644, 0o644, 420), so only text is taken.
+    let Value::String(text) = v else {
+        return Err(format!(
+            "'mode_at_most' must be a quoted octal string like \"0644\", got {v}"
+        ));
     };
     u32::from_str_radix(text.trim_start_matches("0o"), 8)
         .ok()
@@ -582,7 +571,7 @@ mod tests {
     }
 
     #[test]
-    fn mode_at_most_reads_octal_strings_and_yaml_numbers() {
+    fn mode_at_most_takes_quoted_octal_strings_only() {
         let want = m("{field: mode, mode_at_most: '0644'}");
         assert!(want.eval(&json!({"mode": 0o644})).is_ok());
         assert!(want.eval(&json!({"mode": 0o600})).is_ok());
@@ -590,9 +579,12 @@ mod tests {
             want.eval(&json!({"mode": 0o666})).unwrap_err(),
             "mode 0666 is more permissive than 0644"
         );
-        assert!(m("{field: mode, mode_at_most: 0640}")
-            .eval(&json!({"mode": 0o640}))
-            .is_ok());
+        for unquoted in ["0640", "0o644", "420"] {
+            let e = serde_saphyr::from_str::<Matcher>(&format!("{{mode_at_most: {unquoted}}}"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("quoted octal string"), "{unquoted}: {e}");
+        }
         assert!(serde_saphyr::from_str::<Matcher>("{mode_at_most: '0999'}").is_err());
     }
 

@@ -171,8 +171,12 @@ impl ControlResult {
         Severity::of(&self.control)
     }
 
-    /// The first message worth showing: from a failure, an error, or a skip.
+    /// The first message worth showing: from a failure, an error, or a skip. A passed
+    /// control shows none (a skipped part of it is in the HDF results).
     pub fn reason(&self) -> Option<&str> {
+        if self.status() == Status::Passed {
+            return None;
+        }
         let order = [Status::Error, Status::Failed, Status::Skipped];
         order.iter().find_map(|s| {
             self.results
