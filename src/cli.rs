@@ -84,10 +84,12 @@ pub enum OutputFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AccessMode {
-    /// exec into the container with its own shell
+    /// exec with the container's own shell; without one (distroless), a debug container
     Auto,
-    /// exec into the container with its own shell; fail if it has none
+    /// exec with the container's own shell; fail if it has none
     Exec,
+    /// an ephemeral debug container reading the target's root at /proc/<pid>/root
+    Debug,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -155,6 +157,24 @@ pub struct ScanArgs {
     /// How to reach the container's filesystem
     #[arg(long, value_enum, default_value = "auto")]
     pub access: AccessMode,
+
+    /// Image of the ephemeral debug container for containers without a shell (needs sh,
+    /// find, stat, xargs, head; mirror it into your registry for air-gapped clusters)
+    #[arg(long, value_name = "IMAGE", default_value = "busybox:1.37")]
+    pub debug_image: String,
+
+    /// Pull policy of the debug image
+    #[arg(long, value_name = "POLICY", default_value = "IfNotPresent", value_parser = ["Always", "IfNotPresent", "Never"])]
+    pub debug_pull_policy: String,
+
+    /// How long a debug container lives (it sleeps, then exits; Kubernetes never removes it)
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    pub debug_ttl: std::time::Duration,
+
+    /// Security profile of the debug container (kubectl debug's meanings; auto picks the least
+    /// privilege that can read the target)
+    #[arg(long, value_enum, default_value = "auto", value_name = "PROFILE")]
+    pub debug_profile: crate::access::debug::DebugProfile,
 
     /// Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)
     #[arg(long, value_name = "DIR", conflicts_with_all = ["targets", "selector", "all", "all_namespaces", "containers"])]

@@ -11,9 +11,10 @@ use kube::api::Api;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use crate::access::debug::{DebugAccess, DebugOptions, DebugProfile};
 use crate::access::exec::ExecAccess;
-use crate::access::{Access, AccessError, LocalAccess};
-use crate::cli::{Cli, ColorChoice, Command, OutputFormat, ProfilesAction, ScanArgs};
+use crate::access::{Access, AccessError, Collected, LocalAccess};
+use crate::cli::{AccessMode, Cli, ColorChoice, Command, OutputFormat, ProfilesAction, ScanArgs};
 use crate::engine::facts::ProbePlan;
 use crate::engine::profile::{Profile, ProfileError, Resource};
 use crate::engine::{builtin, eval, resources, schema};
@@ -150,6 +151,8 @@ struct ScanContext {
     plan: ProbePlan,
     timeout: Option<Duration>,
     max_output: u64,
+    access: AccessMode,
+    debug: DebugOptions,
 }
 
 fn today() -> jiff::civil::Date {
@@ -171,31 +174,57 @@ fn platform_of(facts: &crate::engine::facts::Facts) -> Platform {
     }
 }
 
+/// Try each access in turn: the next one only when the previous found no shell (auto).
+async fn gather(
+    plan: &ProbePlan,
+    accesses: &[&dyn Access],
+    phase: &(dyn Fn(&str) + Sync),
+) -> (&'static str, Result<Collected, AccessError>) {
+    let mut method = "none";
+    let mut last = Err(AccessError::Failed("no access method".into()));
+    for (i, access) in accesses.iter().enumerate() {
+        method = access.method();
+        phase(&format!("gathering ({method})"));
+        last = access.gather(plan).await;
+        match &last {
+            Err(AccessError::NoShell { .. }) if i + 1 < accesses.len() => {
+                phase("no shell: starting a debug container");
+            }
+            _ => break,
+        }
+    }
+    (method, last)
+}
+
 /// Gather and evaluate one target; failures become an error report, never a panic.
 async fn scan_one(
     ctx: &ScanContext,
-    target: Target,
-    access: &dyn Access,
+    mut target: Target,
+    accesses: &[&dyn Access],
     pod_value: Option<serde_json::Value>,
     phase: &(dyn Fn(&str) + Sync),
 ) -> ContainerReport {
     let start_time = jiff::Timestamp::now().to_string();
     let started = Instant::now();
-    phase(&format!("gathering ({})", access.method()));
-    let gathered = match ctx.timeout {
-        Some(t) => tokio::time::timeout(t, access.gather(&ctx.plan))
+    let (method, gathered) = match ctx.timeout {
+        Some(t) => tokio::time::timeout(t, gather(&ctx.plan, accesses, phase))
             .await
             .unwrap_or_else(|_| {
-                Err(AccessError::Failed(format!(
+                let why = format!(
                     "timed out after {}s; raise --timeout or check the node",
                     t.as_secs_f64()
-                )))
+                );
+                ("none", Err(AccessError::Failed(why)))
             }),
-        None => access.gather(&ctx.plan).await,
+        None => gather(&ctx.plan, accesses, phase).await,
     };
+    if method != "none" {
+        target.access = method.to_string();
+    }
     let (profiles, platform, error) = match gathered {
-        Ok(mut facts) => {
+        Ok(Collected { mut facts, detail }) => {
             phase("evaluating");
+            target.access_detail = detail;
             if let Some(pod) = pod_value {
                 facts.pod = Ok(pod);
             }
@@ -303,6 +332,18 @@ async fn scan(args: ScanArgs) -> Result<i32, RunError> {
         plan,
         timeout: (!args.timeout.is_zero()).then_some(args.timeout),
         max_output: args.max_file_size,
+        access: args.access,
+        debug: DebugOptions {
+            image: args.debug_image.clone(),
+            pull_policy: args.debug_pull_policy.clone(),
+            ttl: args.debug_ttl,
+            profile: args.debug_profile,
+            start_timeout: Duration::from_secs(120).min(if args.timeout.is_zero() {
+                Duration::from_secs(120)
+            } else {
+                args.timeout
+            }),
+        },
     });
     let show_progress = !args.quiet && !args.no_progress && std::io::stderr().is_terminal();
     let mut errored = false;
@@ -324,7 +365,7 @@ async fn scan(args: ScanArgs) -> Result<i32, RunError> {
             };
             let spinner = progress.container(&root_abs.display().to_string());
             let access = LocalAccess { root: root_abs };
-            let report = scan_one(&ctx, target, &access, None, &|p| spinner.phase(p)).await;
+            let report = scan_one(&ctx, target, &[&access], None, &|p| spinner.phase(p)).await;
             spinner.done(&progress);
             progress.finish();
             vec![report]
@@ -464,15 +505,30 @@ async fn scan_targets(
                 error_report(&ctx, target, msg)
             } else {
                 spinner.phase("connecting");
-                let access = ExecAccess {
-                    pods,
+                let pod_name = t.pod.metadata.name.clone().unwrap_or_default();
+                let exec = ExecAccess {
+                    pods: pods.clone(),
                     namespace: t.namespace.clone(),
-                    pod: t.pod.metadata.name.clone().unwrap_or_default(),
+                    pod: pod_name.clone(),
                     container: t.container.clone(),
                     max_output: ctx.max_output,
                 };
+                let debug = DebugAccess {
+                    pods,
+                    namespace: t.namespace.clone(),
+                    pod: pod_name,
+                    container: t.container.clone(),
+                    opts: ctx.debug.clone(),
+                    max_output: ctx.max_output,
+                    scan_time: ctx.timeout.unwrap_or(Duration::from_secs(120)),
+                };
+                let accesses: Vec<&dyn Access> = match ctx.access {
+                    AccessMode::Auto => vec![&exec, &debug],
+                    AccessMode::Exec => vec![&exec],
+                    AccessMode::Debug => vec![&debug],
+                };
                 let pod_value = pod_json(&t.pod, &t.container);
-                scan_one(&ctx, target, &access, Some(pod_value), &|p| spinner.phase(p)).await
+                scan_one(&ctx, target, &accesses, Some(pod_value), &|p| spinner.phase(p)).await
             };
             spinner.done(&progress);
             (i, report)
@@ -526,6 +582,14 @@ pub async fn scan_root(
         plan,
         timeout: None,
         max_output: max_file_size,
+        access: AccessMode::Exec,
+        debug: DebugOptions {
+            image: String::new(),
+            pull_policy: String::new(),
+            ttl: Duration::ZERO,
+            profile: DebugProfile::Auto,
+            start_timeout: Duration::ZERO,
+        },
     };
     let target = Target {
         root: Some(root.display().to_string()),
@@ -533,5 +597,5 @@ pub async fn scan_root(
         ..Default::default()
     };
     let access = LocalAccess { root };
-    scan_one(&ctx, target, &access, None, &|_| {}).await
+    scan_one(&ctx, target, &[&access], None, &|_| {}).await
 }

@@ -5,9 +5,9 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, AttachParams};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::probe::{Probe, ProbeOptions};
-use super::{Access, AccessError};
-use crate::engine::facts::{Facts, ProbePlan};
+use super::probe::{Probe, ProbeOptions, ProbeRoot};
+use super::{Access, AccessError, Collected};
+use crate::engine::facts::ProbePlan;
 use crate::kube::api_message;
 
 pub struct ExecAccess {
@@ -113,10 +113,10 @@ impl Access for ExecAccess {
         "exec"
     }
 
-    fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Facts, AccessError>> {
+    fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Collected, AccessError>> {
         Box::pin(async move {
             let opts = ProbeOptions {
-                root_prefix: String::new(),
+                root: ProbeRoot::Inside,
                 run_commands: true,
                 max_output: self.max_output,
             };
@@ -130,7 +130,11 @@ impl Access for ExecAccess {
                 &probe.script,
             )
             .await?;
-            Ok(probe.parse(&out.stdout, &out.stderr)?)
+            let facts = probe.parse(&out.stdout, &out.stderr)?;
+            Ok(Collected {
+                facts,
+                detail: None,
+            })
         })
     }
 }

@@ -1,6 +1,7 @@
 //! Ways to reach a container's filesystem. Each gathers the facts of a probe plan; adding one
 //! touches neither the engine nor the reporters.
 
+pub mod debug;
 pub mod exec;
 pub mod local;
 pub mod probe;
@@ -15,7 +16,13 @@ pub trait Access: Send + Sync {
     fn method(&self) -> &'static str;
 
     /// Gather everything the plan asks for, in one round trip where the method allows.
-    fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Facts, AccessError>>;
+    fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Collected, AccessError>>;
+}
+
+/// Facts, and how they were reached (e.g. which debug container), for the report.
+pub struct Collected {
+    pub facts: Facts,
+    pub detail: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,13 +48,17 @@ impl Access for LocalAccess {
         "local"
     }
 
-    fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Facts, AccessError>> {
+    fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Collected, AccessError>> {
         Box::pin(async move {
             let root = self.root.clone();
             let plan = plan.clone();
-            tokio::task::spawn_blocking(move || local::gather(&root, &plan))
+            let facts = tokio::task::spawn_blocking(move || local::gather(&root, &plan))
                 .await
-                .map_err(|e| AccessError::Failed(format!("local scan stopped: {e}")))
+                .map_err(|e| AccessError::Failed(format!("local scan stopped: {e}")))?;
+            Ok(Collected {
+                facts,
+                detail: None,
+            })
         })
     }
 }

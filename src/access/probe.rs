@@ -33,11 +33,22 @@ pub fn random_boundary() -> String {
     crate::engine::profile::hex(&bytes)
 }
 
+/// Where the target's filesystem is, seen from where the probe runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeRoot {
+    /// The probe runs inside the target: paths are used as they are.
+    Inside,
+    /// Every path lives under this directory (a tree on this machine; tests).
+    Prefix(String),
+    /// The probe runs in a container that shares the target's PID namespace: it finds the
+    /// target's process (the lowest PID whose cgroup names the container id, else PID 1) and
+    /// reads `/proc/<pid>/root`, resolving symlinks itself so none leaves that root.
+    TargetProcess { container_id: Option<String> },
+}
+
 #[derive(Debug, Clone)]
 pub struct ProbeOptions {
-    /// Prefix of every path, e.g. `/proc/<pid>/root` when reading another container's files.
-    /// Empty when the probe runs inside the target.
-    pub root_prefix: String,
+    pub root: ProbeRoot,
     /// Whether `command` resources may run (only inside the target itself).
     pub run_commands: bool,
     pub max_output: u64,
@@ -78,6 +89,28 @@ _res() {
     fi
   done
   printf '%s' "${_o:-/}"
+}
+# Find the target's process from a container sharing its PID namespace; set R to its root.
+_target() {
+  _cid=$1 _best=
+  _self=$(stat -L -c '%d:%i' / 2>/dev/null)
+  if [ -n "$_cid" ]; then
+    for _d in /proc/[0-9]*; do
+      _p=${_d#/proc/}
+      [ "$_p" = "$$" ] && continue
+      case $(cat "$_d/cgroup" 2>/dev/null) in *"$_cid"*) ;; *) continue;; esac
+      if [ -z "$_best" ] || [ "$_p" -lt "$_best" ]; then _best=$_p; fi
+    done
+  else
+    _best=1
+  fi
+  [ -n "$_best" ] || { _h T 0 none; return 1; }
+  if ! _root=$(stat -L -c '%d:%i' "/proc/$_best/root/" 2>&1); then
+    _h T "$_best" denied; cat "/proc/$_best/status" 2>/dev/null; return 1
+  fi
+  [ "$_root" = "$_self" ] && { _h T "$_best" self; return 1; }
+  R=/proc/$_best/root
+  _h T "$_best" ok
 }
 _path() { if [ -n "$R" ]; then _res "$1"; else printf '%s' "$1"; fi; }
 _f() {
@@ -188,17 +221,28 @@ impl Probe {
                 commands.insert(id, cmd.clone());
             }
         }
+        let (prefix, find_target) = match &opts.root {
+            ProbeRoot::Inside => (String::new(), String::new()),
+            ProbeRoot::Prefix(p) => (p.clone(), String::new()),
+            ProbeRoot::TargetProcess { container_id } => {
+                let cid = quote(container_id.as_deref().unwrap_or(""));
+                (
+                    String::new(),
+                    format!("_target {cid} || {{ _h END; return 0; }}\n"),
+                )
+            }
+        };
         let script = format!(
             "main() {{\nB={b}\nR={r}\nLC_ALL=C\nexport LC_ALL\nPATH=\"$PATH:/usr/sbin:/usr/bin:/sbin:/bin\"\n{LIB}\n\
              _h V 1 stat=$(_have stat && echo 1) find=$(_have find && echo 1) xargs=$(_have xargs && echo 1) head=$(_have head && echo 1)\n\
-             {body}_h END\n}}\nmain </dev/null\n",
+             {find_target}{body}_h END\n}}\nmain </dev/null\n",
             b = quote(&boundary),
-            r = quote(&opts.root_prefix),
+            r = quote(&prefix),
         );
         Probe {
             script,
             boundary,
-            prefix: opts.root_prefix.clone(),
+            prefix,
             files,
             globs,
             walks,
@@ -224,6 +268,7 @@ impl Probe {
         let mut procs: Vec<(u32, u64, String)> = Vec::new();
         let mut proc_stat: BTreeMap<u32, u64> = BTreeMap::new();
         let unreadable = count_stderr_per_walk(stderr, &self.boundary);
+        let mut prefix = self.prefix.clone();
         for (header, body) in records {
             let words: Vec<&str> = header.split(' ').collect();
             match words.as_slice() {
@@ -263,7 +308,7 @@ impl Probe {
                     let Some(spec) = self.walks.get(*id) else {
                         continue;
                     };
-                    let mut walk = parse_walk(body, &self.prefix, spec);
+                    let mut walk = parse_walk(body, &prefix, spec);
                     walk.unreadable = unreadable.get(*id).copied().unwrap_or(0);
                     facts.walks.insert(spec.clone(), Ok(walk));
                 }
@@ -289,6 +334,30 @@ impl Probe {
                                 truncated: false,
                             }),
                         );
+                    }
+                }
+                ["T", pid, verdict] => {
+                    let pid: u32 = pid.parse().unwrap_or(0);
+                    match *verdict {
+                        "ok" => {
+                            prefix = format!("/proc/{pid}/root");
+                            facts.target_pid = Some(pid);
+                        }
+                        "denied" => {
+                            let status = String::from_utf8_lossy(body);
+                            let id = |key: &str| -> Option<u32> {
+                                status.lines().find_map(|l| {
+                                    l.strip_prefix(key)?.split_whitespace().nth(1)?.parse().ok()
+                                })
+                            };
+                            return Err(ProbeError::TargetDenied {
+                                pid,
+                                uid: id("Uid:"),
+                                gid: id("Gid:"),
+                            });
+                        }
+                        "self" => return Err(ProbeError::NotSharedPid),
+                        _ => return Err(ProbeError::TargetNotFound),
                     }
                 }
                 ["END"] => saw_end = true,
@@ -380,6 +449,17 @@ impl Probe {
 pub enum ProbeError {
     #[error("the probe stopped before it finished (stderr: {0})")]
     Incomplete(String),
+    /// `/proc/<pid>/root` of the target could not be opened; its uid/gid from `/proc/<pid>/status`.
+    #[error("permission denied on /proc/{pid}/root of the target (it runs as uid {})", .uid.map_or("?".to_string(), |u| u.to_string()))]
+    TargetDenied {
+        pid: u32,
+        uid: Option<u32>,
+        gid: Option<u32>,
+    },
+    #[error("the debug container does not share the target's PID namespace (the runtime ignored targetContainerName)")]
+    NotSharedPid,
+    #[error("the target's process was not found from the debug container: the container exited, or the runtime does not share its PID namespace")]
+    TargetNotFound,
 }
 
 fn classify_error(msg: &str) -> FileFact {

@@ -268,6 +268,8 @@ pub struct Facts {
     pub pod: Gathered<Value>,
     /// Why file facts are missing altogether (e.g. no `stat` in the container).
     pub files_unavailable: Option<Unavailable>,
+    /// The target's process whose root was read, when reached from another container.
+    pub target_pid: Option<u32>,
 }
 
 impl Facts {
@@ -280,6 +282,7 @@ impl Facts {
             commands: BTreeMap::new(),
             pod,
             files_unavailable: None,
+            target_pid: None,
         }
     }
 
