@@ -375,3 +375,291 @@ fn table_output_and_output_dir() {
         ]
     );
 }
+
+const DEBUG_ARGS: [&str; 4] = [
+    "--debug-image",
+    "cinc-scan.local/debug:v1",
+    "--debug-pull-policy",
+    "Never",
+];
+
+fn scan_debug(args: &[&str]) -> Output {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(DEBUG_ARGS);
+    scan(&all)
+}
+
+/// Facts that only the target's own filesystem and process can give: the debug image has a
+/// shell and no `nonroot` user, so reading the debugger's files instead would fail these.
+const DISTROLESS_PROFILE: &str = r#"
+name: e2e-distroless
+controls:
+  - id: own-files
+    title: files come from the target image, not the debug image
+    desc: /etc/passwd of the distroless image and no shell
+    impact: 0.5
+    checks:
+      - resource: passwd
+        expect:
+          - {any: {all_of: [{field: name, equals: nonroot}, {field: uid, equals: 65532}]}}
+      - resource: file
+        path: /bin/sh
+        expect:
+          - {field: exists, equals: false}
+  - id: own-process
+    title: runtime facts come from the target's process
+    desc: /proc/<pid>/status of the target
+    impact: 0.5
+    checks:
+      - resource: process
+        expect:
+          - {field: uid, equals: UID}
+"#;
+
+fn ephemeral_names(namespace: &str, pod: &str) -> Vec<String> {
+    let kubectl = env_path("CINC_SCAN_E2E_KUBECTL");
+    let o = Command::new(kubectl)
+        .args([
+            "-n",
+            namespace,
+            "get",
+            "pod",
+            pod,
+            "-o",
+            "jsonpath={.spec.ephemeralContainers[*].name}",
+        ])
+        .env("KUBECONFIG", kubeconfig())
+        .output()
+        .unwrap();
+    stdout(&o).split_whitespace().map(str::to_string).collect()
+}
+
+fn distroless_profile(dir: &Path, uid: u32) -> PathBuf {
+    write_profile(dir, &DISTROLESS_PROFILE.replace("UID", &uid.to_string()))
+}
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn distroless_nonroot_is_scanned_through_a_reused_debug_container() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = distroless_profile(dir.path(), 65532);
+    let args = [
+        "-n",
+        "cinc-demo",
+        "distroless-nonroot",
+        "--profile",
+        profile.to_str().unwrap(),
+        "-o",
+        "json",
+    ];
+    let t = std::time::Instant::now();
+    let o = scan_debug(&args);
+    let first = t.elapsed();
+    assert_eq!(
+        code(&o),
+        0,
+        "stdout: {}\nstderr: {}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let d = &docs(&o)[0];
+    assert_eq!(d["passthrough"]["cinc_scan"]["access"], "debug");
+    let detail = d["passthrough"]["cinc_scan"]["access_detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(detail.contains("debug container cinc-scan-"), "{detail}");
+    assert_eq!(statuses(control(d, "own-files")), ["passed", "passed"]);
+    assert_eq!(statuses(control(d, "own-process")), ["passed"]);
+    // The second scan reuses the debug container: the pod gains no ephemeral container.
+    let before = ephemeral_names("cinc-demo", "distroless-nonroot");
+    let t = std::time::Instant::now();
+    let o = scan_debug(&args);
+    let second = t.elapsed();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let detail = docs(&o)[0]["passthrough"]["cinc_scan"]["access_detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(detail.contains("(reused)"), "{detail}");
+    assert_eq!(ephemeral_names("cinc-demo", "distroless-nonroot"), before);
+    eprintln!("distroless-nonroot: first scan {first:?}, second scan {second:?}");
+}
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn distroless_root_is_scanned_with_a_root_debug_container() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = distroless_profile(dir.path(), 0);
+    let o = scan_debug(&[
+        "-n",
+        "cinc-demo",
+        "distroless-root",
+        "--profile",
+        profile.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(
+        code(&o),
+        0,
+        "stdout: {}\nstderr: {}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let d = &docs(&o)[0];
+    assert_eq!(statuses(control(d, "own-files")), ["passed", "passed"]);
+    assert_eq!(statuses(control(d, "own-process")), ["passed"]);
+    // The built-in profile on the same target: commands cannot run there and say so.
+    let o = scan_debug(&["-n", "cinc-demo", "distroless-root", "-o", "json"]);
+    let d = &docs(&o)[0];
+    let surf = control(d, "cb-surf-07");
+    assert_eq!(statuses(surf), ["skipped"]);
+    assert!(
+        surf["results"][0]["skip_message"]
+            .as_str()
+            .unwrap()
+            .contains("need a shell"),
+        "{surf}"
+    );
+}
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn shared_process_namespace_pod_finds_the_targets_own_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = distroless_profile(dir.path(), 65532);
+    let o = scan_debug(&[
+        "-n",
+        "cinc-demo",
+        "shared-pid",
+        "-c",
+        "distroless",
+        "--profile",
+        profile.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(
+        code(&o),
+        0,
+        "stdout: {}\nstderr: {}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let d = &docs(&o)[0];
+    let detail = d["passthrough"]["cinc_scan"]["access_detail"]
+        .as_str()
+        .unwrap();
+    // PID 1 is the pause process in a shared namespace: the target is another one.
+    assert!(
+        !detail.contains("target pid 1;") && !detail.ends_with("target pid 1"),
+        "{detail}"
+    );
+    assert_eq!(statuses(control(d, "own-files")), ["passed", "passed"]);
+    // The shell-bearing container of the same pod still goes by exec.
+    let o = scan_debug(&["-n", "cinc-demo", "shared-pid", "-c", "app", "-o", "json"]);
+    assert_eq!(docs(&o)[0]["passthrough"]["cinc_scan"]["access"], "exec");
+}
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn restricted_namespace_non_root_pod_by_debug_container() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = write_profile(
+        dir.path(),
+        "name: e2e-restricted\ncontrols:\n  - id: p\n    title: t\n    desc: d\n    impact: 0.5\n    checks:\n      - resource: process\n        expect: [{field: uid, equals: 1000}]\n",
+    );
+    let o = scan_debug(&[
+        "-n",
+        "cinc-restricted",
+        "restricted",
+        "--access",
+        "debug",
+        "--profile",
+        profile.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(
+        code(&o),
+        0,
+        "stdout: {}\nstderr: {}",
+        stdout(&o),
+        stderr(&o)
+    );
+    assert_eq!(docs(&o)[0]["passthrough"]["cinc_scan"]["access"], "debug");
+    // A debug container that needs more than "restricted" allows is refused, and we say why.
+    let o = scan_debug(&[
+        "-n",
+        "cinc-restricted",
+        "restricted",
+        "--access",
+        "debug",
+        "--debug-profile",
+        "general",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(code(&o), 1);
+    let err = docs(&o)[0]["passthrough"]["cinc_scan"]["error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("Pod Security admission rejected the debug container")
+            && err.contains("restricted"),
+        "{err}"
+    );
+}
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn debug_container_failures_are_explained() {
+    // A root target read by a non-root debugger: the kernel's ptrace check refuses.
+    let o = scan_debug(&[
+        "-n",
+        "cinc-demo",
+        "distroless-root",
+        "--access",
+        "debug",
+        "--debug-profile",
+        "restricted",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(code(&o), 1);
+    let err = docs(&o)[0]["passthrough"]["cinc_scan"]["error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("may not read /proc/1/root of the target (uid 0)"),
+        "{err}"
+    );
+    // An image that cannot be pulled.
+    let o = scan(&[
+        "-n",
+        "cinc-demo",
+        "distroless-root",
+        "--access",
+        "debug",
+        "--debug-image",
+        "cinc-scan.local/absent:v1",
+        "--debug-pull-policy",
+        "Never",
+        "--timeout",
+        "60s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(code(&o), 1);
+    let err = docs(&o)[0]["passthrough"]["cinc_scan"]["error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("cannot start") && err.contains("cinc-scan.local/absent:v1"),
+        "{err}"
+    );
+}

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use cinc_scan::access::local;
-use cinc_scan::access::probe::{Probe, ProbeOptions};
+use cinc_scan::access::probe::{Probe, ProbeOptions, ProbeRoot};
 use cinc_scan::engine::facts::{Facts, FileFact, ProbePlan};
 use cinc_scan::engine::profile::Profile;
 
@@ -50,7 +50,7 @@ fn plan() -> ProbePlan {
 /// Run the probe with `shell` reading the tree under `root` through the path prefix.
 fn run_probe(shell: &Path, path_env: &str, root: &Path, plan: &ProbePlan) -> (Facts, String) {
     let opts = ProbeOptions {
-        root_prefix: root.display().to_string(),
+        root: ProbeRoot::Prefix(root.display().to_string()),
         run_commands: false,
         max_output: 1 << 20,
     };
@@ -174,7 +174,7 @@ fn a_probe_cut_short_is_an_error_not_a_pass() {
     let probe = Probe::build(
         &plan,
         &ProbeOptions {
-            root_prefix: fx.root().display().to_string(),
+            root: ProbeRoot::Prefix(fx.root().display().to_string()),
             run_commands: false,
             max_output: 1024,
         },
