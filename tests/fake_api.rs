@@ -1,0 +1,305 @@
+//! A Kubernetes API test double (tower-test): target resolution and the debug container's
+//! API failures, which a real cluster cannot be made to produce on demand (ephemeral
+//! containers disabled, a Pod Security rejection message, RBAC on the subresource).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use http::{Method, Request, Response};
+use k8s_openapi::api::core::v1::Pod;
+use kube::client::Body;
+use kube::{Api, Client};
+use serde_json::{json, Value};
+
+use cinc_scan::access::debug::{DebugAccess, DebugOptions, DebugProfile};
+use cinc_scan::access::{Access, AccessError};
+use cinc_scan::engine::facts::ProbePlan;
+use cinc_scan::kube::targets::{resolve, TargetError, TargetQuery};
+
+/// (method, path without query, status, body); the first matching route answers.
+type Route = (Method, &'static str, u16, Value);
+
+/// Serve `routes`; every request is recorded as "METHOD path?query".
+fn fake(routes: Vec<Route>) -> (Client, Arc<Mutex<Vec<String>>>) {
+    let (service, mut handle) = tower_test::mock::pair::<Request<Body>, Response<Body>>();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        while let Some((req, send)) = handle.next_request().await {
+            let path = req.uri().path().to_string();
+            log.lock()
+                .unwrap()
+                .push(format!("{} {}", req.method(), req.uri()));
+            let (status, body) = routes
+                .iter()
+                .find(|(m, p, _, _)| m == req.method() && *p == path)
+                .map(|(_, _, s, b)| (*s, b.clone()))
+                .unwrap_or((
+                    404,
+                    status_body(404, "NotFound", &format!("no route for {path}"), None),
+                ));
+            let resp = Response::builder()
+                .status(status)
+                .header("content-type", "application/json")
+                .body(Body::from(serde_json::to_vec(&body).unwrap()))
+                .unwrap();
+            send.send_response(resp);
+        }
+    });
+    (Client::new(service, "default"), seen)
+}
+
+fn status_body(code: u16, reason: &str, message: &str, name: Option<&str>) -> Value {
+    let mut v = json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                       "message": message, "reason": reason, "code": code});
+    if let Some(n) = name {
+        v["details"] = json!({"name": n, "kind": "pods"});
+    }
+    v
+}
+
+fn pod(name: &str, containers: &[&str]) -> Value {
+    let specs: Vec<Value> = containers
+        .iter()
+        .map(|c| json!({"name": c, "image": "img"}))
+        .collect();
+    let statuses: Vec<Value> = containers
+        .iter()
+        .map(|c| {
+            json!({"name": c, "ready": true, "restartCount": 0, "image": "img", "imageID": "",
+                        "containerID": format!("containerd://{c}id"), "state": {"running": {}}})
+        })
+        .collect();
+    json!({"apiVersion": "v1", "kind": "Pod",
+           "metadata": {"name": name, "namespace": "shop", "labels": {"app": "web"}},
+           "spec": {"containers": specs, "nodeName": "n1"},
+           "status": {"phase": "Running", "containerStatuses": statuses}})
+}
+
+fn list(items: Vec<Value>) -> Value {
+    json!({"apiVersion": "v1", "kind": "PodList", "metadata": {}, "items": items})
+}
+
+#[tokio::test]
+async fn names_and_selectors_resolve_to_containers() {
+    let (client, seen) = fake(vec![
+        (
+            Method::GET,
+            "/api/v1/namespaces/shop/pods/web-0",
+            200,
+            pod("web-0", &["app", "log"]),
+        ),
+        (
+            Method::GET,
+            "/api/v1/namespaces/shop/pods",
+            200,
+            list(vec![pod("web-0", &["app", "log"]), pod("web-1", &["app"])]),
+        ),
+    ]);
+    let q = TargetQuery {
+        names: vec!["pod/web-0".into()],
+        selector: Some("app=web".into()),
+        namespace: "shop".into(),
+        ..Default::default()
+    };
+    let (targets, errors) = resolve(&client, &q).await;
+    assert!(errors.is_empty(), "{errors:?}");
+    let ids: Vec<String> = targets
+        .iter()
+        .map(|t| {
+            format!(
+                "{}/{}",
+                t.pod.metadata.name.as_deref().unwrap(),
+                t.container
+            )
+        })
+        .collect();
+    // web-0 named and selected is scanned once.
+    assert_eq!(ids, ["web-0/app", "web-0/log", "web-1/app"]);
+    let seen = seen.lock().unwrap().clone();
+    assert!(
+        seen.iter().any(|r| r.contains("labelSelector=app%3Dweb")),
+        "{seen:?}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_pod_gets_close_names_and_forbidden_names_the_verb() {
+    let (client, _) = fake(vec![
+        (
+            Method::GET,
+            "/api/v1/namespaces/shop/pods/web-9",
+            404,
+            status_body(404, "NotFound", "pods \"web-9\" not found", Some("web-9")),
+        ),
+        (
+            Method::GET,
+            "/api/v1/namespaces/shop/pods",
+            200,
+            list(vec![pod("web-0", &["app"]), pod("db-0", &["db"])]),
+        ),
+        (
+            Method::GET,
+            "/api/v1/namespaces/shop/pods/secret",
+            403,
+            status_body(
+                403,
+                "Forbidden",
+                "pods \"secret\" is forbidden: User \"bob\" cannot get resource \"pods\"",
+                Some("secret"),
+            ),
+        ),
+    ]);
+    let q = TargetQuery {
+        names: vec!["web-9".into(), "secret".into()],
+        namespace: "shop".into(),
+        ..Default::default()
+    };
+    let (targets, errors) = resolve(&client, &q).await;
+    assert!(targets.is_empty());
+    assert_eq!(
+        errors[0],
+        TargetError::PodNotFound {
+            name: "web-9".into(),
+            namespace: "shop".into(),
+            hint: " (did you mean web-0?)".into()
+        }
+    );
+    let forbidden = errors[1].to_string();
+    assert!(
+        forbidden.starts_with("RBAC denies get on pods in namespace \"shop\""),
+        "{forbidden}"
+    );
+}
+
+#[tokio::test]
+async fn transient_errors_are_retried() {
+    let calls = Arc::new(Mutex::new(0));
+    let (service, mut handle) = tower_test::mock::pair::<Request<Body>, Response<Body>>();
+    let counter = calls.clone();
+    tokio::spawn(async move {
+        while let Some((_, send)) = handle.next_request().await {
+            let n = {
+                let mut c = counter.lock().unwrap();
+                *c += 1;
+                *c
+            };
+            let (status, body) = if n < 3 {
+                (
+                    503,
+                    status_body(503, "ServiceUnavailable", "try later", None),
+                )
+            } else {
+                (200, pod("web-0", &["app"]))
+            };
+            send.send_response(
+                Response::builder()
+                    .status(status)
+                    .body(Body::from(serde_json::to_vec(&body).unwrap()))
+                    .unwrap(),
+            );
+        }
+    });
+    let client = Client::new(service, "default");
+    let q = TargetQuery {
+        names: vec!["web-0".into()],
+        namespace: "shop".into(),
+        ..Default::default()
+    };
+    let (targets, errors) = resolve(&client, &q).await;
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(targets.len(), 1);
+    assert_eq!(*calls.lock().unwrap(), 3);
+}
+
+fn debug_access(client: Client) -> DebugAccess {
+    DebugAccess {
+        pods: Api::<Pod>::namespaced(client, "shop"),
+        namespace: "shop".into(),
+        pod: "web-0".into(),
+        container: "app".into(),
+        opts: DebugOptions {
+            image: "busybox:1.37".into(),
+            pull_policy: "IfNotPresent".into(),
+            ttl: Duration::from_secs(600),
+            profile: DebugProfile::Auto,
+            start_timeout: Duration::from_secs(5),
+        },
+        max_output: 1 << 20,
+        scan_time: Duration::from_secs(60),
+    }
+}
+
+async fn patch_error(status: u16, body: Value) -> (String, Vec<String>) {
+    let (client, seen) = fake(vec![
+        (
+            Method::GET,
+            "/api/v1/namespaces/shop/pods/web-0",
+            200,
+            pod("web-0", &["app"]),
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/namespaces/shop/pods/web-0/ephemeralcontainers",
+            status,
+            body,
+        ),
+    ]);
+    let access = debug_access(client);
+    let err = match access.gather(&ProbePlan::default()).await {
+        Err(e) => e,
+        Ok(_) => panic!("the patch was refused; gather must fail"),
+    };
+    let seen = seen.lock().unwrap().clone();
+    match err {
+        AccessError::Denied(m) | AccessError::Failed(m) => (m, seen),
+        other => panic!("unexpected error kind: {other}"),
+    }
+}
+
+#[tokio::test]
+async fn ephemeral_containers_disabled_is_named() {
+    let (msg, seen) = patch_error(
+        404,
+        status_body(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+            None,
+        ),
+    )
+    .await;
+    assert!(
+        msg.starts_with("the cluster has ephemeral containers disabled"),
+        "{msg}"
+    );
+    assert!(
+        seen.iter()
+            .any(|r| r.starts_with("PATCH") && r.contains("ephemeralcontainers")),
+        "{seen:?}"
+    );
+}
+
+#[tokio::test]
+async fn pod_security_rejection_is_forwarded_with_its_level_and_field() {
+    let message = "pods \"web-0\" is forbidden: violates PodSecurity \"baseline:latest\": non-default capabilities (container \"cinc-scan-x\" must not include \"SYS_PTRACE\" in securityContext.capabilities.add)";
+    let (msg, _) = patch_error(403, status_body(403, "Forbidden", message, Some("web-0"))).await;
+    assert!(
+        msg.starts_with("Pod Security admission rejected the debug container"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("baseline:latest") && msg.contains("securityContext.capabilities.add"),
+        "{msg}"
+    );
+}
+
+#[tokio::test]
+async fn rbac_on_the_subresource_names_the_verb() {
+    let message = "pods \"web-0\" is forbidden: User \"ci\" cannot patch resource \"pods/ephemeralcontainers\" in API group \"\" in the namespace \"shop\"";
+    let (msg, _) = patch_error(403, status_body(403, "Forbidden", message, Some("web-0"))).await;
+    assert!(
+        msg.starts_with("RBAC denies patch on pods/ephemeralcontainers in namespace \"shop\""),
+        "{msg}"
+    );
+}
