@@ -150,11 +150,17 @@ fn glob(root: &Path, pattern: &str) -> io::Result<Vec<String>> {
     Ok(out)
 }
 
+fn note_unreadable(walk: &mut WalkFact, path: &str, why: &str) {
+    walk.unreadable += 1;
+    walk.unreadable_example
+        .get_or_insert_with(|| format!("{path}: {why}"));
+}
+
 pub fn walk(root: &Path, spec: &WalkSpec) -> WalkFact {
     let mut walk = WalkFact::default();
     for start in &spec.paths {
         let Ok(start) = resolve(root, start) else {
-            walk.unreadable += 1;
+            note_unreadable(&mut walk, start, "too many levels of symbolic links");
             continue;
         };
         let host = host_path(root, &start);
@@ -183,15 +189,15 @@ pub fn walk(root: &Path, spec: &WalkSpec) -> WalkFact {
             }
             let children = match fs::read_dir(&host) {
                 Ok(c) => c,
-                Err(_) => {
-                    walk.unreadable += 1;
+                Err(e) => {
+                    note_unreadable(&mut walk, &path, &e.to_string());
                     continue;
                 }
             };
             let mut kids = Vec::new();
             for child in children {
                 let Ok(child) = child else {
-                    walk.unreadable += 1;
+                    note_unreadable(&mut walk, &path, "cannot list");
                     continue;
                 };
                 let name = child.file_name().to_string_lossy().into_owned();
@@ -200,7 +206,11 @@ pub fn walk(root: &Path, spec: &WalkSpec) -> WalkFact {
                         let cpath = format!("{}/{name}", path.trim_end_matches('/'));
                         kids.push((cpath, child.path(), m, depth + 1));
                     }
-                    Err(_) => walk.unreadable += 1,
+                    Err(e) => note_unreadable(
+                        &mut walk,
+                        &format!("{}/{name}", path.trim_end_matches('/')),
+                        &e.to_string(),
+                    ),
                 }
             }
             // Reverse-sorted so the stack pops in name order.

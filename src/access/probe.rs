@@ -309,7 +309,16 @@ impl Probe {
                         continue;
                     };
                     let mut walk = parse_walk(body, &prefix, spec);
-                    walk.unreadable = unreadable.get(*id).copied().unwrap_or(0);
+                    if let Some((count, example)) = unreadable.get(*id) {
+                        walk.unreadable = *count;
+                        walk.unreadable_example = example.as_ref().map(|e| {
+                            if prefix.is_empty() {
+                                e.clone()
+                            } else {
+                                e.replace(&prefix, "")
+                            }
+                        });
+                    }
                     facts.walks.insert(spec.clone(), Ok(walk));
                 }
                 ["P"] => {}
@@ -530,16 +539,20 @@ fn find_all(hay: &[u8], needle: &[u8]) -> Vec<usize> {
     out
 }
 
-fn count_stderr_per_walk(stderr: &[u8], boundary: &str) -> BTreeMap<String, u32> {
-    let mut counts = BTreeMap::new();
+/// Per walk: how many error lines `find` wrote, and the first of them.
+fn count_stderr_per_walk(stderr: &[u8], boundary: &str) -> BTreeMap<String, (u32, Option<String>)> {
+    let mut counts: BTreeMap<String, (u32, Option<String>)> = BTreeMap::new();
     let mut current: Option<String> = None;
     let prefix = format!("{boundary} W ");
     for line in String::from_utf8_lossy(stderr).lines() {
         if let Some(id) = line.strip_prefix(&prefix) {
             current = Some(id.trim().to_string());
-            counts.entry(id.trim().to_string()).or_insert(0);
+            counts.entry(id.trim().to_string()).or_default();
         } else if let (Some(id), false) = (&current, line.trim().is_empty()) {
-            *counts.entry(id.clone()).or_insert(0) += 1;
+            let entry = counts.entry(id.clone()).or_default();
+            entry.0 += 1;
+            let shown: String = line.chars().take(160).collect();
+            entry.1.get_or_insert(shown);
         }
     }
     counts

@@ -336,6 +336,7 @@ mod tests {
                     ],
                     truncated: false,
                     unreadable: 0,
+                    unreadable_example: None,
                 },
                 process: Ok(status(10001, "0000000000000000", 1, 2)),
                 pod: Ok(pod_value(&hardened_pod(), "app")),
@@ -422,6 +423,7 @@ mod tests {
                     ],
                     truncated: false,
                     unreadable: 0,
+                    unreadable_example: None,
                 },
                 // CapEff with SYS_ADMIN (bit 21).
                 process: Ok(status(0, "0000000000200000", 0, 0)),

@@ -241,6 +241,8 @@ pub struct WalkFact {
     pub truncated: bool,
     /// Directories or files that could not be read (e.g. permission denied).
     pub unreadable: u32,
+    /// The first of those, as the walker reported it.
+    pub unreadable_example: Option<String>,
 }
 
 /// The target's main process, from `/proc/<pid>/status`.

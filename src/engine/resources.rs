@@ -57,7 +57,20 @@ pub fn build(resource: &Resource, facts: &Facts, today: Date) -> Gathered<Built>
                 ));
             }
             if walk.unreadable > 0 {
-                notes.push(format!("{} paths could not be read", walk.unreadable));
+                let what = if walk.unreadable == 1 {
+                    "path"
+                } else {
+                    "paths"
+                };
+                let example = walk
+                    .unreadable_example
+                    .as_deref()
+                    .map(|e| format!(" ({e})"))
+                    .unwrap_or_default();
+                notes.push(format!(
+                    "{} {what} could not be read{example}",
+                    walk.unreadable
+                ));
             }
             Ok(Built {
                 value: Value::Array(entries),
