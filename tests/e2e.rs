@@ -50,6 +50,16 @@ fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
 
+fn expect_code(o: &Output, want: i32) {
+    assert_eq!(
+        code(o),
+        want,
+        "stdout: {}\nstderr: {}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
 fn docs(o: &Output) -> Vec<Value> {
     stdout(o)
         .lines()
@@ -153,13 +163,7 @@ controls:
         "-o",
         "json",
     ]);
-    assert_eq!(
-        code(&o),
-        0,
-        "stdout: {}\nstderr: {}",
-        stdout(&o),
-        stderr(&o)
-    );
+    expect_code(&o, 0);
     let d = &docs(&o)[0];
     assert_eq!(statuses(control(d, "pkg-1")), ["passed", "passed"]);
     assert_eq!(d["platform"]["name"], "debian");
@@ -455,13 +459,7 @@ fn distroless_nonroot_is_scanned_through_a_reused_debug_container() {
     let t = std::time::Instant::now();
     let o = scan_debug(&args);
     let first = t.elapsed();
-    assert_eq!(
-        code(&o),
-        0,
-        "stdout: {}\nstderr: {}",
-        stdout(&o),
-        stderr(&o)
-    );
+    expect_code(&o, 0);
     let d = &docs(&o)[0];
     assert_eq!(d["passthrough"]["cinc_scan"]["access"], "debug");
     let detail = d["passthrough"]["cinc_scan"]["access_detail"]
@@ -500,13 +498,7 @@ fn distroless_root_is_scanned_with_a_root_debug_container() {
         "-o",
         "json",
     ]);
-    assert_eq!(
-        code(&o),
-        0,
-        "stdout: {}\nstderr: {}",
-        stdout(&o),
-        stderr(&o)
-    );
+    expect_code(&o, 0);
     let d = &docs(&o)[0];
     assert_eq!(statuses(control(d, "own-files")), ["passed", "passed"]);
     assert_eq!(statuses(control(d, "own-process")), ["passed"]);
@@ -540,13 +532,7 @@ fn shared_process_namespace_pod_finds_the_targets_own_process() {
         "-o",
         "json",
     ]);
-    assert_eq!(
-        code(&o),
-        0,
-        "stdout: {}\nstderr: {}",
-        stdout(&o),
-        stderr(&o)
-    );
+    expect_code(&o, 0);
     let d = &docs(&o)[0];
     let detail = d["passthrough"]["cinc_scan"]["access_detail"]
         .as_str()
@@ -581,13 +567,7 @@ fn restricted_namespace_non_root_pod_by_debug_container() {
         "-o",
         "json",
     ]);
-    assert_eq!(
-        code(&o),
-        0,
-        "stdout: {}\nstderr: {}",
-        stdout(&o),
-        stderr(&o)
-    );
+    expect_code(&o, 0);
     assert_eq!(docs(&o)[0]["passthrough"]["cinc_scan"]["access"], "debug");
     // A debug container that needs more than "restricted" allows is refused, and we say why.
     let o = scan_debug(&[

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # variables are used by the scripts that source this file
 # Shared settings and helpers for tests/cluster/{up,down,status}.
 # Sourced, never executed. Callers set `set -euo pipefail` themselves.
 
@@ -30,7 +31,6 @@ KUBELET_PORT=10250
 KUBELET_HEALTHZ_PORT=10248
 SERVICE_CIDR="10.96.0.0/24"
 SERVICE_IP="10.96.0.1"
-CLUSTER_DNS_IP="10.96.0.10"
 POD_CIDR="10.244.77.0/24"    # only ever lives on the local bridge, no default route
 CNI_BRIDGE="cinc0"
 

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # variables are used by the scripts that source this file
 # Configuration writers and start functions for each component (sourced by `up`).
 
 # The kubelet refuses a loopback --node-ip (validateNodeIP in kubelet_node_status.go),
