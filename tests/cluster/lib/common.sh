@@ -115,9 +115,16 @@ start_bg() {
     printf '\n===== %s starting at %s =====\n' "$comp" "$(date -Is)"
   } >>"$LOGS/$comp.log"
   setsid "$bin" "$@" >>"$LOGS/$comp.log" 2>&1 </dev/null &
-  local pid=$!
+  local pid=$! exe i
+  exe="$(readlink -f "$bin")"
   echo "$pid" >"$RUN/$comp.pid"
-  readlink -f "$bin" >"$RUN/$comp.exe"
+  echo "$exe" >"$RUN/$comp.exe"
+  # until the forked shell has exec'd the binary, /proc/<pid>/exe is still bash
+  for ((i = 0; i < 200; i++)); do
+    [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$exe" ]] && break
+    [[ -d /proc/$pid ]] || break
+    sleep 0.05
+  done
 }
 
 kubectl_admin() { "$K8S_BIN/kubectl" --kubeconfig "$KUBECONFIG_ADMIN" "$@"; }

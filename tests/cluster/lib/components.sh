@@ -12,7 +12,7 @@ ensure_node_ip() {
   if ! ip link show "$NODE_DEV" >/dev/null 2>&1; then
     ip link add "$NODE_DEV" type bridge
   fi
-  if ! ip -4 addr show dev "$NODE_DEV" | grep -q "inet $NODE_IP/"; then
+  if [[ $(ip -4 addr show dev "$NODE_DEV") != *"inet $NODE_IP/"* ]]; then
     ip addr add "$NODE_IP/32" dev "$NODE_DEV"
   fi
   ip link set "$NODE_DEV" up
@@ -137,8 +137,9 @@ import_images() {
     ctr_k8s images import --no-unpack=false "$img_dir/$n.tar" >/dev/null
     echo "$stamp" >"$STATE/containerd/imported-$n"
   done
+  have="$(ctr_k8s images ls -q)"
   for n in "${IMAGE_NAMES[@]}"; do
-    ctr_k8s images ls -q | grep -qx "$IMAGE_PREFIX/$n:$IMAGE_TAG" || die "image $IMAGE_PREFIX/$n:$IMAGE_TAG missing after import"
+    grep -qx "$IMAGE_PREFIX/$n:$IMAGE_TAG" <<<"$have" || die "image $IMAGE_PREFIX/$n:$IMAGE_TAG missing after import"
   done
   log "containerd: images present: ${IMAGE_NAMES[*]/#/$IMAGE_PREFIX/}"
 }
