@@ -46,7 +46,7 @@ build_k8s() {
   done
   local pkgs=() c
   for c in "${K8S_CMDS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$c"); done
-  log "building kubernetes $ver: ${K8S_CMDS[*]} (log: $CACHE/build-k8s.log; cold build takes 15-30 min on 2 cores)"
+  log "building kubernetes $ver: ${K8S_CMDS[*]} (log: $CACHE/build-k8s.log; cold build takes ~6-30 min on 2 cores)"
   local t0=$SECONDS
   (
     cd "$CLUSTER_DIR/go/k8s"
