@@ -69,9 +69,16 @@ build_k8s() {
   log "kubernetes built in $((SECONDS - t0))s"
 }
 
+need_go() {
+  if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
+    export PATH="/usr/local/go/bin:$PATH"
+  fi
+  command -v go >/dev/null 2>&1 || die "Go (1.25 or newer) is needed to build the cluster binaries"
+}
+
 mkdir -p "$CACHE"
 exec 9>"$CACHE/.build.lock"
 flock 9
-if have_etcd; then log "etcd $ETCD_VERSION: cached in $ETCD_BIN"; else build_etcd; fi
-if have_k8s; then log "kubernetes $K8S_VERSION: cached in $K8S_BIN"; else build_k8s; fi
+if have_etcd; then log "etcd $ETCD_VERSION: cached in $ETCD_BIN"; else need_go; build_etcd; fi
+if have_k8s; then log "kubernetes $K8S_VERSION: cached in $K8S_BIN"; else need_go; build_k8s; fi
 "$K8S_BIN/kubectl" version --client 2>/dev/null | head -n 1 >&2 || true

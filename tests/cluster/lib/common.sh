@@ -10,6 +10,11 @@ K8S_VERSION="$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" {print $3}' "$C
 ETCD_VERSION="$(awk '$1 == "require" && $2 == "go.etcd.io/etcd/server/v3" {print $3}' "$CLUSTER_DIR/go/etcd/go.mod")"
 
 # --- locations -----------------------------------------------------------------
+# CI may run with a bare environment: the cache and Go need a HOME
+if [[ -z ${HOME:-} ]]; then
+  HOME="$(getent passwd "$(id -u)" | cut -d: -f6)"
+  export HOME="${HOME:-/root}"
+fi
 CACHE="${CINC_SCAN_CACHE:-$HOME/.cache/cinc-scan}"
 STATE="${CINC_SCAN_CLUSTER_DIR:-/var/tmp/cinc-scan-cluster}"
 K8S_BIN="$CACHE/k8s-$K8S_VERSION/bin"
