@@ -361,11 +361,19 @@ impl Profile {
     pub fn parse(text: &str, source: &str) -> Result<Profile, ProfileError> {
         let raw: RawProfile = serde_saphyr::from_str(text).map_err(|e| {
             let line = e.location().map(|l| l.line() as usize).unwrap_or(0);
-            // serde_yaml_ng appends "at line N column M"; we print the line in front instead.
-            let msg = e.to_string();
-            let message = match msg.find(" at line ") {
-                Some(i) => msg[..i].to_string(),
-                None => msg,
+            // serde-saphyr renders "error: line N column M: MSG" and a source snippet; we print
+            // file:line in front instead, and name the file in the snippet.
+            let rendered = e.to_string().replace("<input>", source);
+            let (first, snippet) = rendered.split_once('\n').unwrap_or((&rendered, ""));
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            let first = match (first.starts_with("line "), first.find(": ")) {
+                (true, Some(i)) => &first[i + 2..],
+                _ => first,
+            };
+            let message = if snippet.is_empty() {
+                first.to_string()
+            } else {
+                format!("{first}\n{snippet}")
             };
             ProfileError::Invalid {
                 file: source.to_string(),

@@ -24,7 +24,7 @@ pub struct Connection {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read kubeconfig '{}': {source}", .path.display())]
+    #[error("cannot read kubeconfig '{}': {}", .path.display(), read_reason(.source))]
     Read {
         path: PathBuf,
         #[source]
@@ -49,6 +49,14 @@ pub enum ConfigError {
     Invalid(#[source] KubeconfigError),
     #[error("cannot create a Kubernetes client: {0}")]
     Client(#[source] kube::Error),
+}
+
+/// The reason alone: kube's message repeats the path.
+fn read_reason(e: &KubeconfigError) -> String {
+    match e {
+        KubeconfigError::ReadConfig(io, _) => io.to_string(),
+        other => other.to_string(),
+    }
 }
 
 impl ConfigError {
