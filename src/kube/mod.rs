@@ -69,8 +69,30 @@ pub fn api_message(e: &kube::Error, verb: &str, resource: &str, namespace: &str)
             "{verb} {resource} in \"{namespace}\" failed: {} ({})",
             s.message, s.code
         ),
-        other => format!("{verb} {resource} in \"{namespace}\" failed: {other}"),
+        kube::Error::HyperError(_) | kube::Error::Service(_) => format!(
+            "cannot reach the Kubernetes API server ({}); check that the cluster of the current \
+             context is up and reachable (kubectl cluster-info)",
+            chain(e)
+        ),
+        other => format!(
+            "{verb} {resource} in \"{namespace}\" failed: {}",
+            chain(other)
+        ),
     }
+}
+
+/// An error and its causes, deepest last, without repeats.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let text = c.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = c.source();
+    }
+    parts.join(": ")
 }
 
 /// Ask the API server whether the current user may do `verb` on `resource[/subresource]`.
