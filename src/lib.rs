@@ -8,6 +8,7 @@ pub mod progress;
 pub mod report;
 pub mod results;
 pub mod run;
+pub mod threshold;
 
 /// `0.1.0 (commit abc123def456)`.
 pub const VERSION_LONG: &str = concat!(
