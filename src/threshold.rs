@@ -602,35 +602,29 @@ fn unflatten(
     pairs: Vec<(String, f64)>,
     parser: &mut Parser<'_>,
 ) -> Result<Vec<(String, Leaf)>, ThresholdError> {
-    // (left, middle) in first-seen order → the leaves kept under it.
-    let mut slots: Vec<((String, String), Vec<(String, f64)>)> = Vec::new();
+    // Per "left.middle", in first-seen order, the one key kept there: (slot, key, value).
+    let mut slots: Vec<(String, String, f64)> = Vec::new();
     for (key, value) in pairs {
         check_key(&key).map_err(|m| parser.err(m))?;
-        let parts: Vec<&str> = key.split('.').collect();
-        let slot_key = (parts[0].to_string(), parts[1].to_string());
-        let pos = match slots.iter().position(|(k, _)| *k == slot_key) {
-            Some(p) => p,
-            None => {
-                slots.push((slot_key, Vec::new()));
-                slots.len() - 1
+        let slot: String = key.split('.').take(2).collect::<Vec<_>>().join(".");
+        match slots.iter_mut().find(|(s, _, _)| *s == slot) {
+            Some((_, kept, kept_value)) => {
+                if *kept != key {
+                    parser.notes.push(format!(
+                        "{kept} is not checked: the later flattened key {key} replaces it \
+                         (saf validate threshold unflattens this way); write the file nested \
+                         to keep both"
+                    ));
+                }
+                *kept = key;
+                *kept_value = value;
             }
-        };
-        let slot = &mut slots[pos].1;
-        for (dropped, _) in slot.drain(..) {
-            if dropped != key {
-                parser.notes.push(format!(
-                    "{dropped} is not checked: the later flattened key {key} replaces it \
-                     (saf validate threshold unflattens this way); write the file nested to \
-                     keep both"
-                ));
-            }
+            None => slots.push((slot, key, value)),
         }
-        slot.push((key, value));
     }
     Ok(slots
         .into_iter()
-        .flat_map(|(_, leaves)| leaves)
-        .map(|(k, v)| (k, Leaf::Number(v)))
+        .map(|(_, k, v)| (k, Leaf::Number(v)))
         .collect())
 }
 
@@ -682,12 +676,12 @@ impl Threshold {
         for (k, v) in keyed {
             if k.contains('.') {
                 check_key(&k).map_err(|m| parser.err(m))?;
-                if k.starts_with("compliance.") {
+                if let Some(bound) = k.strip_prefix("compliance.") {
                     // SAF reads `thresholds.compliance`, never a literal dotted key.
                     parser.notes.push(format!(
                         "{k} is not checked in a file that is not fully flattened (as in saf \
                          validate threshold); write compliance: {{{}: N}}",
-                        &k["compliance.".len()..]
+                        bound
                     ));
                     continue;
                 }
