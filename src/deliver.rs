@@ -224,6 +224,25 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// A certificate the server sent was refused: retrying cannot help.
+fn bad_certificate(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut todo = vec![e];
+    while let Some(s) = todo.pop() {
+        if let Some(rustls::Error::InvalidCertificate(_)) = s.downcast_ref::<rustls::Error>() {
+            return true;
+        }
+        // io::Error::source() skips the error it wraps: look inside it too.
+        if let Some(inner) = s
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            todo.push(inner);
+        }
+        todo.extend(s.source());
+    }
+    false
+}
+
 enum Attempt {
     Done,
     Retry { why: String, wait: Option<Duration> },
@@ -353,6 +372,11 @@ impl Poster {
                 why: format!("no response within {}s", self.timeout.as_secs_f64()),
                 wait: None,
             },
+            Ok(Err(e)) if bad_certificate(&e) => Attempt::Fatal(format!(
+                "{} (the server's certificate is not trusted; give its CA bundle with \
+                 --post-ca-file)",
+                self.redact(&chain(&e))
+            )),
             Ok(Err(e)) => Attempt::Retry {
                 why: self.redact(&chain(&e)),
                 wait: None,
