@@ -24,6 +24,10 @@ Examples:
   kubectl cinc-scan profiles show container-baseline
   kubectl cinc-scan profiles schema
 
+  # Gate a CI job on a SAF threshold; Markdown summary, SARIF and JUnit reports
+  kubectl cinc-scan -l app=web --threshold threshold.yml -o markdown \\
+    --report sarif=scan.sarif --report junit=scan.xml
+
 Exit codes: 0 all passed, 100 a control failed, 101 only skipped (none failed),
 2 usage or profile error, 1 tool, API or access error; with --threshold 0 met and
 3 violated; 4 --post-results could not deliver.";
