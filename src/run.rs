@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 use crate::access::exec::ExecAccess;
 use crate::access::{Access, AccessError, LocalAccess};
 use crate::cli::{Cli, ColorChoice, Command, OutputFormat, ProfilesAction, ScanArgs};
-use crate::deliver::{DeliveryError, PostOptions, Poster, TokenSource};
+use crate::deliver::{PostOptions, Poster, TokenSource};
 use crate::engine::facts::ProbePlan;
 use crate::engine::profile::{Profile, ProfileError, Resource};
 use crate::engine::{builtin, eval, resources, schema};
@@ -626,7 +626,7 @@ fn render(
     table_opts: &table::TableOptions,
 ) -> std::io::Result<()> {
     match format {
-        OutputFormat::Table => table::write(out, outcome, table_opts),
+        OutputFormat::Table => table::write_outcome(out, outcome, table_opts),
         OutputFormat::Json => json::write_lines(out, outcome.reports),
         OutputFormat::Junit => junit::write(out, outcome),
         OutputFormat::Sarif => sarif::write(out, outcome),
@@ -733,7 +733,7 @@ async fn deliver_all(poster: &Poster, reports: &[ContainerReport], quiet: bool) 
         };
         match poster.post(&id, body.into(), &note).await {
             Ok(()) => delivered += 1,
-            Err(e @ DeliveryError::Failed { .. }) | Err(e @ DeliveryError::Setup(_)) => {
+            Err(e) => {
                 eprintln!("error: {e}");
                 all = false;
             }

@@ -45,6 +45,15 @@ pub fn summary_line(summary: &Summary) -> String {
 pub fn write_report(
     out: &mut dyn Write,
     r: &ContainerReport,
+    opts: &TableOptions,
+) -> io::Result<()> {
+    write_report_with_verdict(out, r, None, opts)
+}
+
+/// One container, and the threshold verdict under its summary line when there is one.
+pub fn write_report_with_verdict(
+    out: &mut dyn Write,
+    r: &ContainerReport,
     verdict: Option<&Verdict>,
     opts: &TableOptions,
 ) -> io::Result<()> {
@@ -107,12 +116,32 @@ pub fn write_report(
 }
 
 /// Every container, separated by a blank line.
-pub fn write(out: &mut dyn Write, outcome: &Outcome, opts: &TableOptions) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    reports: &[ContainerReport],
+    opts: &TableOptions,
+) -> io::Result<()> {
+    write_outcome(
+        out,
+        &Outcome {
+            reports,
+            verdicts: None,
+        },
+        opts,
+    )
+}
+
+/// Every container with its threshold verdict, separated by a blank line.
+pub fn write_outcome(
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    opts: &TableOptions,
+) -> io::Result<()> {
     for (i, (r, verdict)) in outcome.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
-        write_report(out, r, verdict, opts)?;
+        write_report_with_verdict(out, r, verdict, opts)?;
     }
     Ok(())
 }
@@ -135,7 +164,7 @@ mod tests {
             color: false,
             width: None,
         };
-        write(&mut out, &outcome, &opts).unwrap();
+        write_outcome(&mut out, &outcome, &opts).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
             text.contains(
