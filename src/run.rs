@@ -14,7 +14,6 @@ use tokio::task::JoinSet;
 use crate::access::exec::ExecAccess;
 use crate::access::{Access, AccessError, LocalAccess};
 use crate::cli::{Cli, ColorChoice, Command, OutputFormat, ProfilesAction, ScanArgs};
-use crate::deliver::{PostOptions, Poster, TokenSource};
 use crate::engine::facts::ProbePlan;
 use crate::engine::profile::{Profile, ProfileError, Resource};
 use crate::engine::{builtin, eval, resources, schema};
@@ -516,11 +515,12 @@ pub async fn scan_root(
 /// What --threshold* and --post-* set up before the scan, so that a bad flag fails at once.
 struct Gate {
     threshold: Option<Threshold>,
-    poster: Option<Poster>,
+    poster: Option<crate::deliver::Poster>,
 }
 
 impl Gate {
     fn load(args: &ScanArgs) -> Result<Gate, RunError> {
+        use crate::deliver::{PostOptions, Poster, TokenSource};
         let threshold = match (&args.threshold, &args.threshold_inline) {
             (Some(path), _) => {
                 let text = std::fs::read_to_string(path).map_err(|e| {
@@ -713,7 +713,11 @@ fn write_outputs(args: &ScanArgs, outcome: &Outcome) -> Result<(), RunError> {
 }
 
 /// POST every document; false if one could not be delivered (each failure is printed).
-async fn deliver_all(poster: &Poster, reports: &[ContainerReport], quiet: bool) -> bool {
+async fn deliver_all(
+    poster: &crate::deliver::Poster,
+    reports: &[ContainerReport],
+    quiet: bool,
+) -> bool {
     let mut delivered = 0;
     let mut all = true;
     let note = |m: &str| {
