@@ -263,7 +263,7 @@ async fn retries_5xx_and_429_then_succeeds() {
             "--post-retries",
             "3",
             "--threshold-inline",
-            "{compliance.min: 40}",
+            "{error.total.max: 0}",
         ]),
         vec![],
     )

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use serde_json::Value;
+
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_kubectl-cinc_scan")
 }
@@ -35,12 +37,13 @@ fn saf() -> PathBuf {
 
 /// The documents the cases run on.
 #[derive(Clone, Copy, Debug)]
+#[repr(usize)]
 enum Doc {
-    /// alpine fixture, built-in profile: 20 passed, 3 failed (2 high, 1 low), 23 skipped, 43%.
+    /// alpine fixture, built-in profile.
     Alpine,
-    /// debian fixture, built-in profile: 35%, one critical failure.
+    /// debian fixture (as committed), built-in profile.
     Debian,
-    /// distroless fixture: nothing failed.
+    /// distroless fixture, built-in profile.
     Distroless,
     /// alpine with tests/fixtures/profiles/threshold-mix.yaml first and the built-in second:
     /// only the first profile counts (2 passed, 4 failed, 1 skipped, 1 n/a, 29%).
@@ -97,29 +100,32 @@ const fn case(name: &'static str, doc: Doc, threshold: &'static str, expect: Exp
 use Doc::*;
 use Expect::*;
 
+// `$C` compliance, `$P`/`$F`/`$S` passed/failed/skipped totals, `$FH`/`$FC` failed high and
+// critical, each optionally `+1`/`-1`: filled in from the document (see `Counts`), so the cases
+// on the built-in profile stay right when the profile changes.
 const CASES: &[Case] = &[
     case(
         "compliance exactly at min",
         Alpine,
-        "compliance: {min: 43}",
+        "compliance: {min: $C}",
         Met,
     ),
     case(
         "compliance one above",
         Alpine,
-        "compliance: {min: 44}",
+        "compliance: {min: $C+1}",
         Violated,
     ),
     case(
         "compliance exactly at max",
         Alpine,
-        "compliance: {max: 43}",
+        "compliance: {max: $C}",
         Met,
     ),
     case(
         "compliance max below",
         Alpine,
-        "compliance: {max: 42}",
+        "compliance: {max: $C-1}",
         Violated,
     ),
     case(
@@ -134,42 +140,42 @@ const CASES: &[Case] = &[
         "compliance: {max: 0}",
         Met,
     ),
-    case("passed.total exact", Alpine, "passed: {total: 20}", Met),
+    case("passed.total exact", Alpine, "passed: {total: $P}", Met),
     case(
         "passed.total exact off by one",
         Alpine,
-        "passed: {total: 19}",
+        "passed: {total: $P-1}",
         Violated,
     ),
     case(
         "failed.total.max at",
         Alpine,
-        "failed: {total: {max: 3}}",
+        "failed: {total: {max: $F}}",
         Met,
     ),
     case(
         "failed.total.max below",
         Alpine,
-        "failed: {total: {max: 2}}",
+        "failed: {total: {max: $F-1}}",
         Violated,
     ),
     case(
         "skipped.total.min above",
         Alpine,
-        "skipped: {total: {min: 24}}",
+        "skipped: {total: {min: $S+1}}",
         Violated,
     ),
     case("error.total.max 0", Alpine, "error: {total: {max: 0}}", Met),
     case(
         "failed.high.max at",
         Alpine,
-        "failed: {high: {max: 2}}",
+        "failed: {high: {max: $FH}}",
         Met,
     ),
     case(
         "failed.high.max below",
         Alpine,
-        "failed: {high: {max: 1}}",
+        "failed: {high: {max: $FH-1}}",
         Violated,
     ),
     case(
@@ -179,21 +185,21 @@ const CASES: &[Case] = &[
         Met,
     ),
     case(
-        "failed.critical.max 0 debian",
+        "failed.critical.max at",
         Debian,
-        "failed: {critical: {max: 0}}",
-        Violated,
+        "failed: {critical: {max: $FC}}",
+        Met,
     ),
     case(
         "several rules, one violated",
         Debian,
-        "compliance: {min: 30}\nfailed: {total: {max: 10}, critical: {max: 0}}",
+        "compliance: {min: $C}\nfailed: {total: {max: $F}, critical: {max: $FC-1}}",
         Violated,
     ),
     case(
-        "distroless failed.total 0",
+        "distroless failed.total exact",
         Distroless,
-        "failed: {total: 0}",
+        "failed: {total: $F}",
         Met,
     ),
     case(
@@ -279,19 +285,19 @@ const CASES: &[Case] = &[
     case(
         "flattened file",
         Alpine,
-        "compliance.min: 43\nfailed.high.max: 2\npassed.total: 20",
+        "compliance.min: $C\nfailed.high.max: $FH\npassed.total: $P",
         Met,
     ),
     case(
         "flattened: the later key of a pair wins (min)",
-        Alpine,
-        "failed.critical.max: 0\nfailed.critical.min: 1",
+        Mix,
+        "failed.critical.max: 1\nfailed.critical.min: 2",
         Violated,
     ),
     case(
         "flattened: the later key of a pair wins (max)",
-        Alpine,
-        "failed.critical.min: 1\nfailed.critical.max: 0",
+        Mix,
+        "failed.critical.min: 2\nfailed.critical.max: 1",
         Met,
     ),
     case(
@@ -317,7 +323,7 @@ const CASES: &[Case] = &[
     case(
         "json file",
         Alpine,
-        r#"{"compliance": {"min": 40}, "failed": {"low": {"max": 1}}}"#,
+        r#"{"compliance": {"min": $C}, "failed": {"total": {"max": $F}}}"#,
         Met,
     ),
     case(
@@ -335,29 +341,105 @@ const CASES: &[Case] = &[
     case(
         "inline met",
         Alpine,
-        "inline:{compliance.min: 43, failed.critical.max: 0}",
+        "inline:{compliance.min: $C, failed.high.max: $FH}",
         Met,
     ),
     case(
         "inline violated",
         Alpine,
-        "inline:{compliance.min: 44}",
+        "inline:{compliance.min: $C+1}",
         Violated,
     ),
     case(
         "inline, SAF's one-object-per-rule form",
         Alpine,
-        "inline:{compliance.min: 40}, {passed.total.min: 21}",
+        "inline:{compliance.min: $C}, {passed.total.min: $P+1}",
         Violated,
     ),
     case(
         "inline pair: the later key wins",
         Alpine,
-        "inline:{failed.high.min: 5, failed.high.max: 2}",
+        "inline:{failed.high.min: $FH+1, failed.high.max: $FH}",
         Met,
     ),
     case("inline exact total", Mix, "inline:{failed.total: 4}", Met),
 ];
+
+/// The numbers the `$` placeholders stand for, counted from an HDF document's first profile
+/// with Heimdall's status and severity rules (independently of the plugin's code).
+#[derive(Debug, Default)]
+struct Counts {
+    compliance: i64,
+    passed: i64,
+    failed: i64,
+    skipped: i64,
+    failed_high: i64,
+    failed_critical: i64,
+}
+
+impl Counts {
+    fn of(hdf: &str) -> Counts {
+        let doc: Value = serde_json::from_str(hdf.trim()).expect("one HDF document");
+        let mut c = Counts::default();
+        let mut errors = 0;
+        for ctl in doc["profiles"][0]["controls"].as_array().unwrap() {
+            let st: Vec<&str> = ctl["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["status"].as_str().unwrap())
+                .collect();
+            let impact = ctl["impact"].as_f64().unwrap();
+            let severity = ["severityoverride", "severity"]
+                .iter()
+                .filter_map(|t| ctl["tags"][t].as_str())
+                .find(|s| ["none", "low", "medium", "high", "critical"].contains(s))
+                .unwrap_or(match impact {
+                    i if i < 0.1 => "none",
+                    i if i < 0.4 => "low",
+                    i if i < 0.7 => "medium",
+                    i if i < 0.9 => "high",
+                    _ => "critical",
+                });
+            if st.contains(&"error") || (impact != 0.0 && st.is_empty()) {
+                errors += 1;
+            } else if impact == 0.0 {
+            } else if st.contains(&"failed") {
+                c.failed += 1;
+                c.failed_high += i64::from(severity == "high");
+                c.failed_critical += i64::from(severity == "critical");
+            } else if st.contains(&"passed") {
+                c.passed += 1;
+            } else {
+                c.skipped += 1;
+            }
+        }
+        let denom = c.passed + c.failed + c.skipped + errors;
+        if denom > 0 {
+            c.compliance = (100.0 * c.passed as f64 / denom as f64).round() as i64;
+        }
+        c
+    }
+
+    fn fill(&self, template: &str) -> String {
+        let mut out = template.to_string();
+        // Longest names first, so `$F` does not eat `$FH`.
+        for (name, v) in [
+            ("$FH", self.failed_high),
+            ("$FC", self.failed_critical),
+            ("$C", self.compliance),
+            ("$P", self.passed),
+            ("$F", self.failed),
+            ("$S", self.skipped),
+        ] {
+            out = out
+                .replace(&format!("{name}+1"), &(v + 1).to_string())
+                .replace(&format!("{name}-1"), &(v - 1).to_string())
+                .replace(name, &v.to_string());
+        }
+        out
+    }
+}
 
 struct Ours {
     output: Output,
@@ -365,16 +447,16 @@ struct Ours {
     hdf: String,
 }
 
-fn run_ours(c: &Case, dir: &Path, i: usize) -> Ours {
+fn run_ours(c: &Case, threshold: &str, dir: &Path, i: usize) -> Ours {
     let mut cmd = Command::new(bin());
     cmd.args(c.doc.args()).args(["-o", "json", "--no-progress"]);
-    match c.threshold.strip_prefix("inline:") {
+    match threshold.strip_prefix("inline:") {
         Some(inline) => {
             cmd.args(["--threshold-inline", inline]);
         }
         None => {
             let path = dir.join(format!("t{i}.yml"));
-            std::fs::write(&path, c.threshold).unwrap();
+            std::fs::write(&path, threshold).unwrap();
             cmd.arg("--threshold").arg(&path);
         }
     }
@@ -415,15 +497,27 @@ fn check_ours(c: &Case, ours: &Ours) -> Result<(), String> {
 #[test]
 fn threshold_cases_give_our_expected_verdicts() {
     let dir = tempfile::tempdir().unwrap();
+    let counts = all_counts();
     let failures: Vec<String> = CASES
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| check_ours(c, &run_ours(c, dir.path(), i)).err())
+        .filter_map(|(i, c)| {
+            let threshold = counts[c.doc as usize].fill(c.threshold);
+            check_ours(c, &run_ours(c, &threshold, dir.path(), i)).err()
+        })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// The HDF of a document without any threshold (for the cases we refuse).
+/// The placeholder numbers of every document, indexed by `Doc as usize`.
+fn all_counts() -> Vec<Counts> {
+    [Alpine, Debian, Distroless, Mix]
+        .into_iter()
+        .map(|d| Counts::of(&plain_hdf(d)))
+        .collect()
+}
+
+/// The HDF of a document without any threshold (for the cases we refuse, and the counts).
 fn plain_hdf(doc: Doc) -> String {
     let out = Command::new(bin())
         .args(doc.args())
@@ -433,16 +527,16 @@ fn plain_hdf(doc: Doc) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn run_saf(saf: &Path, c: &Case, hdf: &Path, dir: &Path, i: usize) -> Output {
+fn run_saf(saf: &Path, threshold: &str, hdf: &Path, dir: &Path, i: usize) -> Output {
     let mut cmd = Command::new(saf);
     cmd.args(["validate", "threshold", "-i"]).arg(hdf);
-    match c.threshold.strip_prefix("inline:") {
+    match threshold.strip_prefix("inline:") {
         Some(inline) => {
             cmd.args(["-I", inline]);
         }
         None => {
             let path = dir.join(format!("saf-t{i}.yml"));
-            std::fs::write(&path, c.threshold).unwrap();
+            std::fs::write(&path, threshold).unwrap();
             cmd.arg("-T").arg(&path);
         }
     }
@@ -455,17 +549,19 @@ fn threshold_verdicts_equal_saf_validate_threshold() {
     let saf = saf();
     let dir = tempfile::tempdir().unwrap();
     let cases: Vec<(usize, &Case)> = CASES.iter().enumerate().collect();
+    let counts = all_counts();
     // saf takes a second or two to start: run the cases on two threads.
     let results: Vec<Result<(), String>> = std::thread::scope(|s| {
         let handles: Vec<_> = cases
             .chunks(cases.len().div_ceil(2))
             .map(|chunk| {
-                let (saf, dir) = (&saf, dir.path());
+                let (saf, dir, counts) = (&saf, dir.path(), &counts);
                 s.spawn(move || {
                     chunk
                         .iter()
                         .map(|(i, c)| {
-                            let ours = run_ours(c, dir, *i);
+                            let threshold = counts[c.doc as usize].fill(c.threshold);
+                            let ours = run_ours(c, &threshold, dir, *i);
                             check_ours(c, &ours)?;
                             let hdf_text = if c.expect == RejectedSafIgnores {
                                 plain_hdf(c.doc)
@@ -474,7 +570,7 @@ fn threshold_verdicts_equal_saf_validate_threshold() {
                             };
                             let hdf = dir.join(format!("doc{i}.json"));
                             std::fs::write(&hdf, hdf_text).unwrap();
-                            let out = run_saf(saf, c, &hdf, dir, *i);
+                            let out = run_saf(saf, &threshold, &hdf, dir, *i);
                             let saf_code = out.status.code().unwrap_or(-1);
                             let saf_text = format!(
                                 "{}{}",
@@ -528,10 +624,19 @@ fn saf_view_summary_reads_our_hdf() {
         .args(Doc::Debian.args())
         .arg("--output-dir")
         .arg(dir.path())
-        .args(["-q", "-o", "json"])
+        .args(["-q", "-o", "markdown"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(100), "{out:?}");
+    // Our compliance, as the Markdown summary row shows it: `| target | … | 35% |`.
+    let markdown = String::from_utf8_lossy(&out.stdout);
+    let ours = markdown
+        .lines()
+        .find(|l| l.contains("fixtures/debian"))
+        .and_then(|l| l.trim_end_matches(" |").rsplit("| ").next())
+        .and_then(|c| c.strip_suffix('%'))
+        .unwrap_or_else(|| panic!("no compliance in:\n{markdown}"))
+        .to_string();
     let file = std::fs::read_dir(dir.path())
         .unwrap()
         .next()
@@ -551,5 +656,8 @@ fn saf_view_summary_reads_our_hdf() {
         String::from_utf8_lossy(&view.stderr)
     );
     assert!(text.contains("profileName: container-baseline"), "{text}");
-    assert!(text.contains("compliance: 35"), "{text}");
+    assert!(
+        text.contains(&format!("compliance: {ours}\n")),
+        "saf's compliance differs from our {ours}%:\n{text}"
+    );
 }
