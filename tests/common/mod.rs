@@ -62,8 +62,7 @@ pub fn build(name: &str) -> Fixture {
     let root = dir.path();
     // Directory modes git does not keep.
     copy_tree(&fixtures_dir().join(name), root);
-    // Empty directories git does not keep.
-    for d in ["proc", "sys", "dev", "tmp"] {
+    for d in ["proc", "sys", "dev"] {
         fs::create_dir_all(root.join(d)).unwrap();
     }
     chmod(root, "tmp", 0o1777);
@@ -76,7 +75,6 @@ pub fn build(name: &str) -> Fixture {
     write(root, "proc/1/environ", b"SECRET=x", 0o666);
     match name {
         "debian" => {
-            fs::create_dir_all(root.join("root")).unwrap();
             chmod(root, "root", 0o700);
             symlink("../usr/lib/os-release", root.join("etc/os-release")).unwrap();
             chmod(root, "usr/bin/passwd", 0o4755);
@@ -113,7 +111,6 @@ pub fn build(name: &str) -> Fixture {
             );
         }
         "alpine" => {
-            fs::create_dir_all(root.join("root")).unwrap();
             chmod(root, "root", 0o700);
             chmod(root, "bin/busybox", 0o4755);
         }
