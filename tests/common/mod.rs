@@ -62,7 +62,13 @@ pub fn build(name: &str) -> Fixture {
     let root = dir.path();
     // Directory modes git does not keep.
     copy_tree(&fixtures_dir().join(name), root);
-    for d in ["proc", "sys", "dev"] {
+    // Empty directories (git keeps none) and pseudo-filesystem mount points.
+    let dirs: &[&str] = match name {
+        "debian" => &["etc/ssh", "root", "tmp", "home/app"],
+        "alpine" => &["etc/apk", "root", "tmp", "home/app"],
+        _ => &["tmp", "home/nonroot"],
+    };
+    for d in dirs.iter().chain(&["proc", "sys", "dev"]) {
         fs::create_dir_all(root.join(d)).unwrap();
     }
     chmod(root, "tmp", 0o1777);
