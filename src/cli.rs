@@ -24,8 +24,13 @@ Examples:
   kubectl cinc-scan profiles show container-baseline
   kubectl cinc-scan profiles schema
 
+  # Gate a CI job on a SAF threshold; Markdown summary, SARIF and JUnit reports
+  kubectl cinc-scan -l app=web --threshold threshold.yml -o markdown \\
+    --report sarif=scan.sarif --report junit=scan.xml
+
 Exit codes: 0 all passed, 100 a control failed, 101 only skipped (none failed),
-2 usage or profile error, 1 tool, API or access error.";
+2 usage or profile error, 1 tool, API or access error; with --threshold 0 met and
+3 violated; 4 --post-results could not deliver.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -80,6 +85,47 @@ pub enum OutputFormat {
     Table,
     /// HDF (InSpec exec-json), one document per container and line
     Json,
+    /// JUnit XML: a testsuite per container, a testcase per control
+    Junit,
+    /// SARIF 2.1.0 (GitHub code scanning): failed controls as results
+    Sarif,
+    /// A Markdown summary (for $GITHUB_STEP_SUMMARY or a merge-request comment)
+    Markdown,
+}
+
+impl OutputFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Json => "json",
+            OutputFormat::Junit => "junit",
+            OutputFormat::Sarif => "sarif",
+            OutputFormat::Markdown => "markdown",
+        }
+    }
+}
+
+/// `--report FORMAT=PATH`: one more output of the same scan, written to a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportSpec {
+    pub format: OutputFormat,
+    pub path: PathBuf,
+}
+
+fn parse_report_spec(s: &str) -> Result<ReportSpec, String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("'{s}' is not FORMAT=PATH (e.g. sarif=results.sarif)"))?;
+    let format = OutputFormat::from_str(format, true).map_err(|_| {
+        format!("unknown report format '{format}' (use json, junit, sarif, markdown or table)")
+    })?;
+    if path.is_empty() {
+        return Err(format!("'{s}' has no path after '='"));
+    }
+    Ok(ReportSpec {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -203,6 +249,52 @@ pub struct ScanArgs {
     /// When to colour the table
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     pub color: ColorChoice,
+
+    // CI gating and reports
+    /// SAF threshold file (YAML or JSON, nested or flattened keys); each container is checked
+    /// and the exit code is 3 if one violates it, 0 if all meet it
+    #[arg(long, value_name = "FILE", conflicts_with = "threshold_inline")]
+    pub threshold: Option<PathBuf>,
+
+    /// SAF threshold inline, e.g. '{compliance.min: 80, failed.critical.max: 0}'
+    #[arg(long, value_name = "RULES")]
+    pub threshold_inline: Option<String>,
+
+    /// Also write a report file: FORMAT=PATH, FORMAT one of json, junit, sarif, markdown,
+    /// table (repeatable)
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report_spec)]
+    pub reports: Vec<ReportSpec>,
+
+    /// POST each HDF document (application/json) to this http(s) URL, after the results are
+    /// written locally; exit code 4 if it cannot be delivered
+    #[arg(long, value_name = "URL")]
+    pub post_results: Option<String>,
+
+    /// Environment variable that holds the bearer token for --post-results
+    /// [default: CINC_SCAN_POST_TOKEN, if set]
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "post_results",
+        conflicts_with = "post_token_file"
+    )]
+    pub post_token_env: Option<String>,
+
+    /// File that holds the bearer token for --post-results
+    #[arg(long, value_name = "PATH", requires = "post_results")]
+    pub post_token_file: Option<PathBuf>,
+
+    /// PEM bundle of the CAs to trust for --post-results (instead of the system's)
+    #[arg(long, value_name = "PEM", requires = "post_results")]
+    pub post_ca_file: Option<PathBuf>,
+
+    /// Time limit for each POST, e.g. 30s
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, requires = "post_results")]
+    pub post_timeout: std::time::Duration,
+
+    /// Retries of a POST after a 5xx, 429 or connection error (with backoff and jitter)
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(0..=20), requires = "post_results")]
+    pub post_retries: u32,
 }
 
 /// `90s`, `2m`, `1h`, `500ms`, or plain seconds; `0` means no limit.
@@ -294,6 +386,42 @@ mod tests {
         assert_eq!(cli.scan.namespace.as_deref(), Some("shop"));
         assert_eq!(cli.scan.output, OutputFormat::Json);
         assert!(Cli::try_parse_from(["x", "--root", "/", "pod/a"]).is_err());
+        let cli = Cli::try_parse_from([
+            "x",
+            "--root",
+            "/",
+            "--threshold-inline",
+            "{compliance.min: 80}",
+            "--report",
+            "sarif=out/a.sarif",
+            "--report",
+            "JUnit=b.xml",
+            "-o",
+            "markdown",
+        ])
+        .unwrap();
+        assert_eq!(cli.scan.output, OutputFormat::Markdown);
+        assert_eq!(
+            cli.scan.reports,
+            [
+                ReportSpec {
+                    format: OutputFormat::Sarif,
+                    path: "out/a.sarif".into()
+                },
+                ReportSpec {
+                    format: OutputFormat::Junit,
+                    path: "b.xml".into()
+                }
+            ]
+        );
+        for bad in [
+            ["--report", "xml=a"],
+            ["--report", "sarif"],
+            ["--report", "json="],
+        ] {
+            assert!(Cli::try_parse_from(["x", "--root", "/", bad[0], bad[1]]).is_err());
+        }
+        assert!(Cli::try_parse_from(["x", "--root", "/", "--post-token-env", "T"]).is_err());
         let p = Cli::try_parse_from(["x", "profiles", "schema"]).unwrap();
         assert!(matches!(
             p.command,

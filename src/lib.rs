@@ -2,12 +2,14 @@
 
 pub mod access;
 pub mod cli;
+pub mod deliver;
 pub mod engine;
 pub mod kube;
 pub mod progress;
 pub mod report;
 pub mod results;
 pub mod run;
+pub mod threshold;
 
 /// `0.1.0 (commit abc123def456)`.
 pub const VERSION_LONG: &str = concat!(

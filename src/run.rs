@@ -21,8 +21,9 @@ use crate::engine::{builtin, eval, resources, schema};
 use crate::kube::config::{connect, ClusterOptions, ConfigError};
 use crate::kube::targets::{resolve, ContainerTarget, TargetQuery};
 use crate::progress::Progress;
-use crate::report::{json, table};
-use crate::results::{ContainerReport, Platform, SafStatus, Target};
+use crate::report::{json, junit, markdown, sarif, table, Outcome};
+use crate::results::{hdf, ContainerReport, Platform, SafStatus, Target};
+use crate::threshold::{self, Threshold, ThresholdError, Verdict};
 
 /// Exit codes (stable, documented in the README).
 pub mod exit {
@@ -38,6 +39,10 @@ pub mod exit {
     pub const FAILED: i32 = 100;
     /// No control failed, but some were skipped (InSpec's convention).
     pub const SKIPPED: i32 = 101;
+    /// A container violated the --threshold.
+    pub const THRESHOLD: i32 = 3;
+    /// --post-results could not deliver every document (the local outputs were written).
+    pub const DELIVERY: i32 = 4;
 }
 
 /// An error that ends the run before any result exists.
@@ -49,6 +54,8 @@ pub enum RunError {
     Profile(#[from] ProfileError),
     #[error(transparent)]
     Config(#[from] ConfigError),
+    #[error(transparent)]
+    Threshold(#[from] ThresholdError),
     #[error("{0}")]
     Io(String),
 }
@@ -56,7 +63,7 @@ pub enum RunError {
 impl RunError {
     pub fn exit_code(&self) -> i32 {
         match self {
-            RunError::Usage(_) | RunError::Profile(_) => exit::USAGE,
+            RunError::Usage(_) | RunError::Profile(_) | RunError::Threshold(_) => exit::USAGE,
             RunError::Config(c) if c.is_usage() => exit::USAGE,
             RunError::Config(_) | RunError::Io(_) => exit::ERROR,
         }
@@ -323,6 +330,7 @@ fn validate(args: &ScanArgs) -> Result<(), RunError> {
 async fn scan(args: ScanArgs) -> Result<i32, RunError> {
     validate(&args)?;
     let profiles = load_profiles(&args.profiles)?;
+    let gate = Gate::load(&args)?;
     let plan = ProbePlan::for_profiles(
         &profiles.iter().map(|p| (**p).clone()).collect::<Vec<_>>(),
         args.max_file_size,
@@ -409,41 +417,7 @@ async fn scan(args: ScanArgs) -> Result<i32, RunError> {
         }
     };
     errored |= reports.iter().any(|r| r.error.is_some());
-    let mut stdout = std::io::stdout().lock();
-    let w = io_err("cannot write to stdout");
-    match args.output {
-        OutputFormat::Json => json::write_lines(&mut stdout, &reports).map_err(&w)?,
-        OutputFormat::Table => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-            };
-            let width = if stdout.is_terminal() {
-                None
-            } else {
-                Some(
-                    std::env::var("COLUMNS")
-                        .ok()
-                        .and_then(|c| c.parse().ok())
-                        .unwrap_or(120),
-                )
-            };
-            table::write(&mut stdout, &reports, &table::TableOptions { color, width })
-                .map_err(&w)?;
-        }
-    }
-    stdout.flush().map_err(&w)?;
-    if let Some(dir) = &args.output_dir {
-        let written = json::write_dir(dir, &reports).map_err(io_err(&format!(
-            "cannot write results to '{}'",
-            dir.display()
-        )))?;
-        if !args.quiet {
-            eprintln!("wrote {} HDF file(s) to {}", written.len(), dir.display());
-        }
-    }
-    Ok(exit_code(&reports, errored, interrupted))
+    finish(&args, &gate, &reports, errored, interrupted).await
 }
 
 /// Decided once, at the end: interruption, then errors, then failures, then skips.
@@ -598,4 +572,302 @@ pub async fn scan_root(
     };
     let access = LocalAccess { root };
     scan_one(&ctx, target, &[&access], None, &|_| {}).await
+}
+
+// CI gating and reports: the threshold, every output of a scan, delivery, the final code.
+
+/// What --threshold* and --post-* set up before the scan, so that a bad flag fails at once.
+struct Gate {
+    threshold: Option<Threshold>,
+    poster: Option<crate::deliver::Poster>,
+}
+
+impl Gate {
+    fn load(args: &ScanArgs) -> Result<Gate, RunError> {
+        use crate::deliver::{PostOptions, Poster, TokenSource};
+        let threshold = match (&args.threshold, &args.threshold_inline) {
+            (Some(path), _) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    RunError::Usage(format!(
+                        "cannot read threshold file '{}': {e}",
+                        path.display()
+                    ))
+                })?;
+                Some(Threshold::parse_file(&text, &path.display().to_string())?)
+            }
+            (None, Some(inline)) => Some(Threshold::parse_inline(inline)?),
+            (None, None) => None,
+        };
+        if let (Some(t), false) = (&threshold, args.quiet) {
+            for note in &t.notes {
+                eprintln!("note: threshold: {note}");
+            }
+        }
+        let poster = match &args.post_results {
+            None => None,
+            Some(url) => {
+                let token = match (&args.post_token_file, &args.post_token_env) {
+                    (Some(f), _) => TokenSource::File(f.clone()),
+                    (None, Some(name)) => TokenSource::Env {
+                        name: name.clone(),
+                        explicit: true,
+                    },
+                    (None, None) => TokenSource::Env {
+                        name: crate::deliver::DEFAULT_TOKEN_ENV.into(),
+                        explicit: false,
+                    },
+                };
+                let poster = Poster::new(&PostOptions {
+                    url: url.clone(),
+                    token,
+                    ca_file: args.post_ca_file.clone(),
+                    timeout: args.post_timeout,
+                    retries: args.post_retries,
+                })
+                .map_err(|e| RunError::Usage(e.to_string()))?;
+                if !args.quiet {
+                    for w in &poster.warnings {
+                        eprintln!("{w}");
+                    }
+                }
+                Some(poster)
+            }
+        };
+        Ok(Gate { threshold, poster })
+    }
+}
+
+/// After the scan: verdicts, every local output, then delivery; the exit code.
+async fn finish(
+    args: &ScanArgs,
+    gate: &Gate,
+    reports: &[ContainerReport],
+    errored: bool,
+    interrupted: bool,
+) -> Result<i32, RunError> {
+    let verdicts: Option<Vec<Verdict>> = gate.threshold.as_ref().map(|t| {
+        reports
+            .iter()
+            .map(|r| threshold::evaluate_report(t, r))
+            .collect()
+    });
+    let outcome = Outcome {
+        reports,
+        verdicts: verdicts.as_deref(),
+    };
+    let written = write_outputs(args, &outcome);
+    for (r, v) in outcome.iter() {
+        match v {
+            Some(v) if !v.met() => {
+                eprintln!("threshold violated by {}:", r.target.id());
+                for x in &v.violations {
+                    eprintln!("  {x}");
+                }
+            }
+            _ => {}
+        }
+    }
+    if let (Some(v), false) = (&verdicts, args.quiet) {
+        let met = v.iter().filter(|v| v.met()).count();
+        eprintln!("threshold met by {met} of {} container(s)", v.len());
+    }
+    let mut delivery_failed = false;
+    if let (Some(poster), false) = (&gate.poster, interrupted) {
+        delivery_failed = !deliver_all(poster, reports, args.quiet).await;
+    }
+    written?;
+    Ok(gate_exit_code(
+        exit_code(reports, errored, interrupted),
+        verdicts.as_deref(),
+        delivery_failed,
+    ))
+}
+
+fn render(
+    format: OutputFormat,
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    table_opts: &table::TableOptions,
+) -> std::io::Result<()> {
+    match format {
+        OutputFormat::Table => table::write_outcome(out, outcome, table_opts),
+        OutputFormat::Json => json::write_lines(out, outcome.reports),
+        OutputFormat::Junit => junit::write(out, outcome),
+        OutputFormat::Sarif => sarif::write(out, outcome),
+        OutputFormat::Markdown => markdown::write(out, outcome),
+    }
+}
+
+/// stdout in the -o format, each --report file (atomically), then --output-dir. Every output
+/// is attempted even when one fails; the first failure is returned.
+fn write_outputs(args: &ScanArgs, outcome: &Outcome) -> Result<(), RunError> {
+    let mut first_error = None;
+    let mut stdout = std::io::stdout().lock();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let width = if stdout.is_terminal() {
+        None
+    } else {
+        Some(
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(120),
+        )
+    };
+    let w = io_err("cannot write to stdout");
+    if let Err(e) = render(
+        args.output,
+        &mut stdout,
+        outcome,
+        &table::TableOptions { color, width },
+    )
+    .and_then(|_| stdout.flush())
+    {
+        first_error.get_or_insert(w(e));
+    }
+    drop(stdout);
+    let plain = table::TableOptions {
+        color: false,
+        width: None,
+    };
+    for spec in &args.reports {
+        let mut bytes = Vec::new();
+        let result = render(spec.format, &mut bytes, outcome, &plain).and_then(|_| {
+            if let Some(dir) = spec.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            json::write_atomic(&spec.path, &bytes)
+        });
+        match result {
+            Ok(()) if !args.quiet => eprintln!(
+                "wrote {} report to {}",
+                spec.format.name(),
+                spec.path.display()
+            ),
+            Ok(()) => {}
+            Err(e) => {
+                let e = RunError::Io(format!(
+                    "cannot write the {} report to '{}': {e}",
+                    spec.format.name(),
+                    spec.path.display()
+                ));
+                eprintln!("error: {e}");
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(dir) = &args.output_dir {
+        match json::write_dir(dir, outcome.reports) {
+            Ok(written) if !args.quiet => {
+                eprintln!("wrote {} HDF file(s) to {}", written.len(), dir.display())
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let e = RunError::Io(format!("cannot write results to '{}': {e}", dir.display()));
+                eprintln!("error: {e}");
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
+/// POST every document; false if one could not be delivered (each failure is printed).
+async fn deliver_all(
+    poster: &crate::deliver::Poster,
+    reports: &[ContainerReport],
+    quiet: bool,
+) -> bool {
+    let mut delivered = 0;
+    let mut all = true;
+    let note = |m: &str| {
+        if !quiet {
+            eprintln!("note: {m}");
+        }
+    };
+    for r in reports {
+        let id = r.target.id();
+        let body = match serde_json::to_vec(&hdf::document(r)) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: cannot encode the results of {id}: {e}");
+                all = false;
+                continue;
+            }
+        };
+        match poster.post(&id, body.into(), &note).await {
+            Ok(()) => delivered += 1,
+            Err(e) => {
+                eprintln!("error: {e}");
+                all = false;
+            }
+        }
+    }
+    if !quiet {
+        eprintln!(
+            "posted {delivered} of {} HDF document(s) to {}",
+            reports.len(),
+            poster.url()
+        );
+    }
+    all
+}
+
+/// Thresholds and delivery refine the code: Ctrl-C (130) and errors (1) still win, then a
+/// failed delivery (4); with a threshold, 3 when a container violates it, else 0 even if
+/// controls failed (that is what a threshold is for).
+pub fn gate_exit_code(code: i32, verdicts: Option<&[Verdict]>, delivery_failed: bool) -> i32 {
+    if code == exit::INTERRUPTED || code == exit::ERROR {
+        code
+    } else if delivery_failed {
+        exit::DELIVERY
+    } else {
+        match verdicts {
+            Some(v) if v.iter().any(|v| !v.met()) => exit::THRESHOLD,
+            Some(_) => exit::PASSED,
+            None => code,
+        }
+    }
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+
+    #[test]
+    fn errors_win_then_delivery_then_threshold() {
+        let met = [Verdict::default()];
+        let violated = [Verdict {
+            violations: vec![threshold::Violation {
+                key: "compliance.min".into(),
+                expected: "at least 80%".into(),
+                actual: "50%".into(),
+            }],
+        }];
+        assert_eq!(
+            gate_exit_code(exit::FAILED, Some(&met), false),
+            exit::PASSED
+        );
+        assert_eq!(
+            gate_exit_code(exit::FAILED, Some(&violated), false),
+            exit::THRESHOLD
+        );
+        assert_eq!(
+            gate_exit_code(exit::ERROR, Some(&violated), true),
+            exit::ERROR
+        );
+        assert_eq!(
+            gate_exit_code(exit::INTERRUPTED, None, true),
+            exit::INTERRUPTED
+        );
+        assert_eq!(
+            gate_exit_code(exit::PASSED, Some(&violated), true),
+            exit::DELIVERY
+        );
+        assert_eq!(gate_exit_code(exit::SKIPPED, None, false), exit::SKIPPED);
+    }
 }

@@ -1,4 +1,207 @@
 //! Reporters: render results into any `Write`; they never print on their own.
 
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
+
+use crate::results::{ContainerReport, ControlResult, Status};
+use crate::threshold::Verdict;
+
+/// What every reporter reads: the containers' reports and, when a threshold was given, the
+/// verdict for each of them (same order).
+#[derive(Clone, Copy)]
+pub struct Outcome<'a> {
+    pub reports: &'a [ContainerReport],
+    pub verdicts: Option<&'a [Verdict]>,
+}
+
+impl<'a> Outcome<'a> {
+    /// The containers with their verdicts (`None` when no threshold was given).
+    pub fn iter(&self) -> impl Iterator<Item = (&'a ContainerReport, Option<&'a Verdict>)> + 'a {
+        let verdicts = self.verdicts;
+        self.reports
+            .iter()
+            .enumerate()
+            .map(move |(i, r)| (r, verdicts.and_then(|v| v.get(i))))
+    }
+}
+
+/// Text on one line: runs of whitespace (newlines included) become one space.
+pub fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every message of the results with `status`, as `code_desc: message` lines.
+pub fn details(c: &ControlResult, status: Status) -> String {
+    c.results
+        .iter()
+        .filter(|r| r.status == status)
+        .map(|r| match &r.message {
+            Some(m) => format!("{}: {m}", r.code_desc),
+            None => r.code_desc.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The threshold verdict in a few words: `met`, or `violated: key expected …, got …; …`.
+pub fn verdict_line(v: &Verdict) -> String {
+    if v.met() {
+        "met".into()
+    } else {
+        let parts: Vec<String> = v.violations.iter().map(|x| x.to_string()).collect();
+        format!("violated: {}", parts.join("; "))
+    }
+}
+
+/// A synthetic scan for the reporters' snapshot tests: fixed times, every status.
+#[cfg(test)]
+pub(crate) mod testdata {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use crate::engine::profile::{Control, Profile, Reference};
+    use crate::results::*;
+    use crate::threshold::{Verdict, Violation};
+
+    fn control(id: &str, impact: f64, title: &str, tags: &[(&str, &str)]) -> Control {
+        Control {
+            id: id.into(),
+            title: title.into(),
+            desc: format!("Why {id} matters."),
+            impact,
+            tags: tags
+                .iter()
+                .map(|(k, v)| (k.to_string(), serde_json::json!(v)))
+                .chain([("nist".to_string(), serde_json::json!(["AC-6", "CM-6"]))])
+                .collect::<BTreeMap<_, _>>(),
+            refs: vec![Reference {
+                reference: Some("CIS 1.2".into()),
+                url: Some("https://example.org/cis#1.2".into()),
+            }],
+            only_if: None,
+            checks: vec![],
+            line: 7,
+        }
+    }
+
+    fn result(status: Status, message: Option<&str>) -> CheckResult {
+        CheckResult {
+            code_desc: format!("check is {}", status.name()),
+            status,
+            message: message.map(String::from),
+            run_time: 0.25,
+        }
+    }
+
+    pub fn reports() -> Vec<ContainerReport> {
+        let profile = Arc::new(Profile {
+            name: "demo".into(),
+            title: Some("Demo".into()),
+            version: Some("1.0.0".into()),
+            maintainer: None,
+            summary: None,
+            license: None,
+            copyright: None,
+            copyright_email: None,
+            supports: vec![],
+            controls: vec![],
+            source: "builtin:demo".into(),
+            sha256: "0".repeat(64),
+        });
+        let cr = |c: Control, results: Vec<CheckResult>| ControlResult {
+            control: c,
+            results,
+        };
+        let controls = vec![
+            cr(
+                control("ok-1", 0.5, "Passes", &[]),
+                vec![result(Status::Passed, None)],
+            ),
+            cr(
+                control("bad-1", 0.9, "Fails <badly> & \"loudly\"", &[]),
+                vec![
+                    result(Status::Passed, None),
+                    result(
+                        Status::Failed,
+                        Some("found 1: /usr/bin/x'y\u{1b}[31m\nsecond line"),
+                    ),
+                ],
+            ),
+            cr(
+                control("bad-2", 0.3, "Fails a little", &[("severity", "low")]),
+                vec![result(Status::Failed, Some("mode 0666 | too open"))],
+            ),
+            cr(
+                control("skip-1", 0.5, "Needs a shell", &[]),
+                vec![result(Status::Skipped, Some("no shell in the container"))],
+            ),
+            cr(
+                control("na-1", 0.0, "Not here", &[]),
+                vec![result(Status::Skipped, Some("only for pods"))],
+            ),
+            cr(
+                control("err-1", 0.7, "Broke", &[]),
+                vec![result(Status::Error, Some("cannot read /etc/shadow"))],
+            ),
+        ];
+        let report = ContainerReport {
+            target: Target {
+                namespace: Some("shop".into()),
+                pod: Some("web-0".into()),
+                container: Some("app".into()),
+                image: Some("registry.example/web:1.4".into()),
+                node: Some("node-1".into()),
+                access: "exec".into(),
+                ..Default::default()
+            },
+            platform: Platform {
+                name: "debian".into(),
+                release: "12".into(),
+            },
+            profiles: vec![ProfileResult {
+                profile: profile.clone(),
+                controls,
+            }],
+            error: None,
+            start_time: "2025-01-02T03:04:05Z".into(),
+            duration: 1.5,
+        };
+        let failed = ContainerReport {
+            target: Target {
+                namespace: Some("shop".into()),
+                pod: Some("web-1".into()),
+                container: Some("app".into()),
+                access: "exec".into(),
+                ..Default::default()
+            },
+            platform: Platform::default(),
+            profiles: crate::engine::eval::all_errors(
+                &[Arc::new(Profile {
+                    controls: vec![control("ok-1", 0.5, "Passes", &[])],
+                    ..(*profile).clone()
+                })],
+                "RBAC denies create on pods/exec",
+            ),
+            error: Some("RBAC denies create on pods/exec".into()),
+            start_time: "2025-01-02T03:04:06Z".into(),
+            duration: 0.0,
+        };
+        vec![report, failed]
+    }
+
+    pub fn verdicts() -> Vec<Verdict> {
+        vec![
+            Verdict {
+                violations: vec![Violation {
+                    key: "failed.critical.max".into(),
+                    expected: "at most 0".into(),
+                    actual: "1".into(),
+                }],
+            },
+            Verdict::default(),
+        ]
+    }
+}

@@ -4,7 +4,9 @@ use std::io::{self, Write};
 
 use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 
+use super::{one_line, verdict_line, Outcome};
 use crate::results::{ContainerReport, SafStatus, Severity, Summary};
+use crate::threshold::Verdict;
 
 pub struct TableOptions {
     pub color: bool,
@@ -20,10 +22,6 @@ fn status_color(s: SafStatus) -> Color {
         SafStatus::NotApplicable => Color::Grey,
         SafStatus::ProfileError => Color::Magenta,
     }
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 pub fn summary_line(summary: &Summary) -> String {
@@ -47,6 +45,16 @@ pub fn summary_line(summary: &Summary) -> String {
 pub fn write_report(
     out: &mut dyn Write,
     r: &ContainerReport,
+    opts: &TableOptions,
+) -> io::Result<()> {
+    write_report_with_verdict(out, r, None, opts)
+}
+
+/// One container, and the threshold verdict under its summary line when there is one.
+pub fn write_report_with_verdict(
+    out: &mut dyn Write,
+    r: &ContainerReport,
+    verdict: Option<&Verdict>,
     opts: &TableOptions,
 ) -> io::Result<()> {
     let t = &r.target;
@@ -101,6 +109,9 @@ pub fn write_report(
         writeln!(out, "{table}")?;
     }
     writeln!(out, "{}", summary_line(&r.summary()))?;
+    if let Some(v) = verdict {
+        writeln!(out, "threshold {}", verdict_line(v))?;
+    }
     Ok(())
 }
 
@@ -110,11 +121,57 @@ pub fn write(
     reports: &[ContainerReport],
     opts: &TableOptions,
 ) -> io::Result<()> {
-    for (i, r) in reports.iter().enumerate() {
+    write_outcome(
+        out,
+        &Outcome {
+            reports,
+            verdicts: None,
+        },
+        opts,
+    )
+}
+
+/// Every container with its threshold verdict, separated by a blank line.
+pub fn write_outcome(
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    opts: &TableOptions,
+) -> io::Result<()> {
+    for (i, (r, verdict)) in outcome.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
-        write_report(out, r, opts)?;
+        write_report_with_verdict(out, r, verdict, opts)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata;
+
+    #[test]
+    fn threshold_verdict_follows_the_summary() {
+        let reports = testdata::reports();
+        let verdicts = testdata::verdicts();
+        let mut out = Vec::new();
+        let outcome = Outcome {
+            reports: &reports,
+            verdicts: Some(&verdicts),
+        };
+        let opts = TableOptions {
+            color: false,
+            width: None,
+        };
+        write_outcome(&mut out, &outcome, &opts).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains(
+                "compliance 20%\nthreshold violated: failed.critical.max: expected at most 0, got 1\n"
+            ),
+            "{text}"
+        );
+        assert!(text.ends_with("compliance 0%\nthreshold met\n"), "{text}");
+    }
 }
