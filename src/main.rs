@@ -7,6 +7,7 @@ async fn main() {
     let cli = cinc_scan::cli::Cli::parse();
     let code = match cinc_scan::run::run(cli).await {
         Ok(code) => code,
+        Err(cinc_scan::run::RunError::BrokenPipe) => cinc_scan::run::exit::BROKEN_PIPE,
         Err(e) => {
             eprintln!("error: {e}");
             e.exit_code()

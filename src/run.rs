@@ -35,6 +35,8 @@ pub mod exit {
     pub const USAGE: i32 = 2;
     /// Interrupted with Ctrl-C.
     pub const INTERRUPTED: i32 = 130;
+    /// stdout closed early (128 + SIGPIPE, as a shell reports a process killed by it).
+    pub const BROKEN_PIPE: i32 = 141;
     /// At least one control failed (InSpec's convention).
     pub const FAILED: i32 = 100;
     /// No control failed, but some were skipped (InSpec's convention).
@@ -58,6 +60,9 @@ pub enum RunError {
     Threshold(#[from] ThresholdError),
     #[error("{0}")]
     Io(String),
+    /// stdout was closed (e.g. `| head`): stop quietly, like a process killed by SIGPIPE.
+    #[error("stdout was closed")]
+    BrokenPipe,
 }
 
 impl RunError {
@@ -66,12 +71,16 @@ impl RunError {
             RunError::Usage(_) | RunError::Profile(_) | RunError::Threshold(_) => exit::USAGE,
             RunError::Config(c) if c.is_usage() => exit::USAGE,
             RunError::Config(_) | RunError::Io(_) => exit::ERROR,
+            RunError::BrokenPipe => exit::BROKEN_PIPE,
         }
     }
 }
 
 fn io_err(what: &str) -> impl Fn(std::io::Error) -> RunError + '_ {
-    move |e| RunError::Io(format!("{what}: {e}"))
+    move |e| match e.kind() {
+        std::io::ErrorKind::BrokenPipe => RunError::BrokenPipe,
+        _ => RunError::Io(format!("{what}: {e}")),
+    }
 }
 
 pub async fn run(cli: Cli) -> Result<i32, RunError> {

@@ -643,3 +643,73 @@ fn debug_container_failures_are_explained() {
         "{err}"
     );
 }
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn ci_gating_and_reports_from_a_cluster_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let hdf_dir = dir.path().join("hdf");
+    let junit = dir.path().join("scan.xml");
+    let sarif = dir.path().join("scan.sarif");
+    let args = [
+        "-n",
+        "cinc-demo",
+        "standard",
+        "distroless-nonroot",
+        "--output-dir",
+        hdf_dir.to_str().unwrap(),
+        "--report",
+        &format!("junit={}", junit.display()),
+        "--report",
+        &format!("sarif={}", sarif.display()),
+        "-o",
+        "markdown",
+        "--threshold-inline",
+        "{compliance.min: 100}",
+    ];
+    let o = scan_debug(&args);
+    expect_code(&o, 3);
+    assert!(
+        stdout(&o).contains("cinc-demo/standard/app"),
+        "{}",
+        stdout(&o)
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert_eq!(xml.matches("<testsuite ").count(), 2, "{xml}");
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    // A threshold the scan meets exits 0 although controls failed.
+    let o = scan(&[
+        "-n",
+        "cinc-demo",
+        "standard",
+        "-q",
+        "--threshold-inline",
+        "{failed.critical.max: 0}",
+    ]);
+    expect_code(&o, 0);
+    // The real SAF CLI reads the HDF of a cluster scan (exec and debug container alike).
+    let Some(saf) = std::env::var_os("CINC_SCAN_SAF") else {
+        panic!("CINC_SCAN_SAF is not set: tests/run-all installs @mitre/saf and sets it");
+    };
+    for entry in std::fs::read_dir(&hdf_dir).unwrap() {
+        let file = entry.unwrap().path();
+        let view = Command::new(&saf)
+            .args(["view", "summary", "-i"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            view.status.success(),
+            "saf view summary {}: {}{}",
+            file.display(),
+            stdout(&view),
+            stderr(&view)
+        );
+        assert!(
+            stdout(&view).contains("profileName: container-baseline"),
+            "{}",
+            stdout(&view)
+        );
+    }
+}

@@ -490,7 +490,7 @@ impl DebugAccess {
             &self.namespace,
             &self.pod,
             debugger,
-            &["sh", "-s"],
+            "sh",
             &probe.script,
         )
         .await

@@ -32,16 +32,32 @@ fn is_missing_executable(message: &str) -> bool {
         || m.contains("not found in $path")
 }
 
-/// Run `argv` in the container with `script` on stdin; stdout and stderr are drained
-/// concurrently (kube's pipes are small and would otherwise block the exit status).
+/// The runtime's own words from a wrapped exec failure ("Internal error occurred: … exec:
+/// \"/bin/sh\": stat /bin/sh: no such file or directory: unknown").
+fn runtime_reason(message: &str) -> String {
+    let tail = message.rfind("exec: \"").map_or(message, |i| &message[i..]);
+    tail.trim_end_matches(": unknown").to_string()
+}
+
+/// Printed by the shell before it reads the script: proof that the shell started.
+const READY: &[u8] = b"cinc-scan-ready\n";
+
+/// Run `shell` in the container and feed it `script` on stdin (the script, with its frame
+/// boundary, never appears on a command line). The shell first prints a ready line; stdin is
+/// written only after it, so a missing shell cannot race our write against the runtime's
+/// "executable not found" status. stdout and stderr are drained concurrently (kube's pipes
+/// are small and would otherwise block the exit status).
 pub async fn run_script(
     pods: &Api<Pod>,
     namespace: &str,
     pod: &str,
     container: &str,
-    argv: &[&str],
+    shell: &str,
     script: &str,
 ) -> Result<ExecOutput, AccessError> {
+    let ready = String::from_utf8_lossy(READY.strip_suffix(b"\n").unwrap_or(READY)).into_owned();
+    let bootstrap = format!("echo {ready}; exec {shell} -s");
+    let argv = [shell, "-c", bootstrap.as_str()];
     let params = AttachParams::default()
         .container(container)
         .stdin(true)
@@ -66,19 +82,32 @@ pub async fn run_script(
         .stderr()
         .ok_or_else(|| AccessError::Failed("exec gave no stderr".into()))?;
     let status = process.take_status();
-    let write = async move {
-        // A shell that is missing never reads stdin: a write error is not the real story.
-        let _ = stdin.write_all(script.as_bytes()).await;
-        let _ = stdin.shutdown().await;
+    let feed = async move {
+        let mut out = Vec::new();
+        let mut buf = [0u8; 4096];
+        while out.len() < READY.len() {
+            let n = stdout.read(&mut buf).await?;
+            if n == 0 {
+                // The shell never started: nothing was written, the status says why.
+                return Ok(out);
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+        if !out.starts_with(READY) {
+            return Ok(out);
+        }
+        out.drain(..READY.len());
+        let write = async move {
+            let _ = stdin.write_all(script.as_bytes()).await;
+            let _ = stdin.shutdown().await;
+        };
+        let (_, read) = tokio::join!(write, stdout.read_to_end(&mut out));
+        read.map(|_| out)
     };
-    let mut out = Vec::new();
     let mut err = Vec::new();
-    let (_, r1, r2) = tokio::join!(
-        write,
-        stdout.read_to_end(&mut out),
-        stderr.read_to_end(&mut err)
-    );
-    r1.and(r2)
+    let (out, r2) = tokio::join!(feed, stderr.read_to_end(&mut err));
+    let out = out
+        .and_then(|o| r2.map(|_| o))
         .map_err(|e| AccessError::Failed(format!("reading the exec output failed: {e}")))?;
     let status = match status {
         Some(s) => s.await,
@@ -96,7 +125,9 @@ pub async fn run_script(
                 .and_then(|c| c.message.clone());
             if exit_code.is_none() {
                 if is_missing_executable(&message) {
-                    return Err(AccessError::NoShell { message });
+                    return Err(AccessError::NoShell {
+                        message: runtime_reason(&message),
+                    });
                 }
                 return Err(AccessError::Failed(format!("exec failed: {message}")));
             }
@@ -126,7 +157,7 @@ impl Access for ExecAccess {
                 &self.namespace,
                 &self.pod,
                 &self.container,
-                &["/bin/sh", "-s"],
+                "/bin/sh",
                 &probe.script,
             )
             .await?;
@@ -152,5 +183,10 @@ mod tests {
             "exec: \"sh\": executable file not found in $PATH"
         ));
         assert!(!is_missing_executable("container not running"));
+        let wrapped = "Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"ab\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"/bin/sh\": stat /bin/sh: no such file or directory: unknown";
+        assert_eq!(
+            runtime_reason(wrapped),
+            "exec: \"/bin/sh\": stat /bin/sh: no such file or directory"
+        );
     }
 }

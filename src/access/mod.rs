@@ -28,7 +28,7 @@ pub struct Collected {
 #[derive(Debug, thiserror::Error)]
 pub enum AccessError {
     /// The runtime could not start the shell: the container has none (distroless).
-    #[error("the container has no shell ({message}); it looks distroless")]
+    #[error("the container has no shell ({message}); it looks distroless: scan it with --access auto or --access debug")]
     NoShell { message: String },
     #[error("{0}")]
     Denied(String),
