@@ -113,7 +113,8 @@ pub async fn run(words: &[String]) {
     std::panic::set_hook(Box::new(|_| {}));
     let mut out = Vec::new();
     if complete(words, &mut out).await.is_ok() {
-        let _ = std::io::stdout().write_all(&out);
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(&out).and_then(|()| stdout.flush());
     }
 }
 
