@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod cli;
+pub mod complete;
 pub mod deliver;
 pub mod engine;
 pub mod kube;

@@ -4,6 +4,11 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() {
+    // kubectl's completion protocol: raw words of a half-typed line, not flags to parse.
+    if let Some(words) = cinc_scan::complete::protocol_words(std::env::args_os()) {
+        cinc_scan::complete::run(&words).await;
+        std::process::exit(0);
+    }
     let cli = cinc_scan::cli::Cli::parse();
     let code = match cinc_scan::run::run(cli).await {
         Ok(code) => code,
