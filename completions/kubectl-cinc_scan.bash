@@ -25,6 +25,12 @@ _kubectl__cinc_scan() {
             kubectl__cinc_scan,profiles)
                 cmd="kubectl__cinc_scan__subcmd__profiles"
                 ;;
+            kubectl__cinc_scan,rbac)
+                cmd="kubectl__cinc_scan__subcmd__rbac"
+                ;;
+            kubectl__cinc_scan,token)
+                cmd="kubectl__cinc_scan__subcmd__token"
+                ;;
             kubectl__cinc_scan__subcmd__help,completion)
                 cmd="kubectl__cinc_scan__subcmd__help__subcmd__completion"
                 ;;
@@ -33,6 +39,12 @@ _kubectl__cinc_scan() {
                 ;;
             kubectl__cinc_scan__subcmd__help,profiles)
                 cmd="kubectl__cinc_scan__subcmd__help__subcmd__profiles"
+                ;;
+            kubectl__cinc_scan__subcmd__help,rbac)
+                cmd="kubectl__cinc_scan__subcmd__help__subcmd__rbac"
+                ;;
+            kubectl__cinc_scan__subcmd__help,token)
+                cmd="kubectl__cinc_scan__subcmd__help__subcmd__token"
                 ;;
             kubectl__cinc_scan__subcmd__help__subcmd__profiles,list)
                 cmd="kubectl__cinc_scan__subcmd__help__subcmd__profiles__subcmd__list"
@@ -74,7 +86,7 @@ _kubectl__cinc_scan() {
 
     case "${cmd}" in
         kubectl__cinc_scan)
-            opts="-n -A -l -c -o -q -h -V --namespace --all-namespaces --selector --all --container --context --cluster --user --kubeconfig --profile --output --output-dir --access --debug-image --debug-pull-policy --debug-ttl --debug-profile --root --timeout --concurrency --max-file-size --quiet --no-progress --color --threshold --threshold-inline --report --post-results --post-token-env --post-token-file --post-ca-file --post-timeout --post-retries --help --version profiles completion help"
+            opts="-n -A -l -c -o -q -h -V --namespace --all-namespaces --selector --all --container --context --cluster --user --kubeconfig --profile --output --output-dir --access --debug-image --debug-pull-policy --debug-ttl --debug-profile --root --timeout --concurrency --max-file-size --quiet --no-progress --color --threshold --threshold-inline --report --post-results --post-token-env --post-token-file --post-ca-file --post-timeout --post-retries --help --version profiles completion rbac token help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -234,7 +246,7 @@ _kubectl__cinc_scan() {
             return 0
             ;;
         kubectl__subcmd__cinc_scan__subcmd__help)
-            opts="profiles completion help"
+            opts="profiles completion rbac token help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -320,6 +332,34 @@ _kubectl__cinc_scan() {
         kubectl__subcmd__cinc_scan__subcmd__help__subcmd__profiles__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__cinc_scan__subcmd__help__subcmd__rbac)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__cinc_scan__subcmd__help__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -450,6 +490,78 @@ _kubectl__cinc_scan() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__cinc_scan__subcmd__rbac)
+            opts="-n -A -h --namespace --all-namespaces --service-account --no-debug --kubeconfig --context --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service-account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__cinc_scan__subcmd__token)
+            opts="-n -h --write-kubeconfig --duration --namespace --kubeconfig --context --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --write-kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

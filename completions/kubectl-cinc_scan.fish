@@ -75,6 +75,8 @@ complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s h -
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s V -l version -d 'Print version'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "profiles" -d 'List, show or describe profiles'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "rbac" -d 'Print the least-privilege ServiceAccount, Role and binding a scan needs'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "token" -d 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand profiles; and not __fish_seen_subcommand_from list show schema help" -s h -l help -d 'Print help'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand profiles; and not __fish_seen_subcommand_from list show schema help" -f -a "list" -d 'List the built-in profiles (the default)'
@@ -89,9 +91,24 @@ complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand prof
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "schema" -d 'Print the JSON Schema of the profile format'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand completion" -s h -l help -d 'Print help'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion help" -f -a "profiles" -d 'List, show or describe profiles'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand rbac" -s n -l namespace -d 'Namespace of the ServiceAccount and Role (default: the context\'s namespace)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand rbac" -l service-account -d 'Name of the ServiceAccount to bind' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand rbac" -l kubeconfig -d 'The kubeconfig to read the context\'s namespace from' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand rbac" -l context -d 'The kubeconfig context whose namespace is the default' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand rbac" -s A -l all-namespaces -d 'A ClusterRole, for scans in every namespace'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand rbac" -l no-debug -d 'Leave out patch on pods/ephemeralcontainers (no distroless scans)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand rbac" -s h -l help -d 'Print help'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -l write-kubeconfig -d 'Where to write the kubeconfig (mode 0600; the token is never printed)' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -l duration -d 'How long the token is valid (at least 10m)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -s n -l namespace -d 'Namespace of the ServiceAccount (default: the context\'s namespace)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -l kubeconfig -d 'Path to the kubeconfig used to ask for the token' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -s h -l help -d 'Print help'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac token help" -f -a "profiles" -d 'List, show or describe profiles'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac token help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac token help" -f -a "rbac" -d 'Print the least-privilege ServiceAccount, Role and binding a scan needs'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac token help" -f -a "token" -d 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "list" -d 'List the built-in profiles (the default)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "show" -d 'Print a built-in profile\'s YAML, or check a profile file and list its controls'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "schema" -d 'Print the JSON Schema of the profile format'

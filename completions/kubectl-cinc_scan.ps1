@@ -66,6 +66,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List, show or describe profiles')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
+            [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege ServiceAccount, Role and binding a scan needs')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -117,9 +119,35 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'kubectl-cinc_scan;rbac' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the ServiceAccount and Role (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the ServiceAccount and Role (default: the context''s namespace)')
+            [CompletionResult]::new('--service-account', '--service-account', [CompletionResultType]::ParameterName, 'Name of the ServiceAccount to bind')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read the context''s namespace from')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context whose namespace is the default')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'A ClusterRole, for scans in every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'A ClusterRole, for scans in every namespace')
+            [CompletionResult]::new('--no-debug', '--no-debug', [CompletionResultType]::ParameterName, 'Leave out patch on pods/ephemeralcontainers (no distroless scans)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubectl-cinc_scan;token' {
+            [CompletionResult]::new('--write-kubeconfig', '--write-kubeconfig', [CompletionResultType]::ParameterName, 'Where to write the kubeconfig (mode 0600; the token is never printed)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long the token is valid (at least 10m)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the ServiceAccount (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the ServiceAccount (default: the context''s namespace)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig used to ask for the token')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'kubectl-cinc_scan;help' {
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List, show or describe profiles')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
+            [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege ServiceAccount, Role and binding a scan needs')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -139,6 +167,12 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             break
         }
         'kubectl-cinc_scan;help;completion' {
+            break
+        }
+        'kubectl-cinc_scan;help;rbac' {
+            break
+        }
+        'kubectl-cinc_scan;help;token' {
             break
         }
         'kubectl-cinc_scan;help;help' {

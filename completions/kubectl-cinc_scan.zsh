@@ -158,6 +158,33 @@ _arguments "${_arguments_options[@]}" : \
 ':shell:(bash elvish fish powershell zsh)' \
 && ret=0
 ;;
+(rbac)
+_arguments "${_arguments_options[@]}" : \
+'-n+[Namespace of the ServiceAccount and Role (default\: the context'\''s namespace)]:NAMESPACE:_default' \
+'--namespace=[Namespace of the ServiceAccount and Role (default\: the context'\''s namespace)]:NAMESPACE:_default' \
+'--service-account=[Name of the ServiceAccount to bind]:SERVICE_ACCOUNT:_default' \
+'--kubeconfig=[The kubeconfig to read the context'\''s namespace from]:PATH:_files' \
+'--context=[The kubeconfig context whose namespace is the default]:NAME:_default' \
+'-A[A ClusterRole, for scans in every namespace]' \
+'--all-namespaces[A ClusterRole, for scans in every namespace]' \
+'--no-debug[Leave out patch on pods/ephemeralcontainers (no distroless scans)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(token)
+_arguments "${_arguments_options[@]}" : \
+'--write-kubeconfig=[Where to write the kubeconfig (mode 0600; the token is never printed)]:PATH:_files' \
+'--duration=[How long the token is valid (at least 10m)]:DURATION:_default' \
+'-n+[Namespace of the ServiceAccount (default\: the context'\''s namespace)]:NAMESPACE:_default' \
+'--namespace=[Namespace of the ServiceAccount (default\: the context'\''s namespace)]:NAMESPACE:_default' \
+'--kubeconfig=[Path to the kubeconfig used to ask for the token]:PATH:_files' \
+'--context=[The kubeconfig context to use]:NAME:_default' \
+'-h[Print help]' \
+'--help[Print help]' \
+':service_account -- The ServiceAccount (e.g. the one `kubectl cinc-scan rbac` creates):_default' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_kubectl-cinc_scan__subcmd__help_commands" \
@@ -202,6 +229,14 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(rbac)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(token)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -220,6 +255,8 @@ _kubectl-cinc_scan_commands() {
     local commands; commands=(
 'profiles:List, show or describe profiles' \
 'completion:Print a shell completion script (bash, zsh, fish, powershell, elvish)' \
+'rbac:Print the least-privilege ServiceAccount, Role and binding a scan needs' \
+'token:Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubectl-cinc_scan commands' commands "$@"
@@ -234,6 +271,8 @@ _kubectl-cinc_scan__subcmd__help_commands() {
     local commands; commands=(
 'profiles:List, show or describe profiles' \
 'completion:Print a shell completion script (bash, zsh, fish, powershell, elvish)' \
+'rbac:Print the least-privilege ServiceAccount, Role and binding a scan needs' \
+'token:Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubectl-cinc_scan help commands' commands "$@"
@@ -271,6 +310,16 @@ _kubectl-cinc_scan__subcmd__help__subcmd__profiles__subcmd__schema_commands() {
 _kubectl-cinc_scan__subcmd__help__subcmd__profiles__subcmd__show_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-cinc_scan help profiles show commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__rbac_commands] )) ||
+_kubectl-cinc_scan__subcmd__help__subcmd__rbac_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan help rbac commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__token_commands] )) ||
+_kubectl-cinc_scan__subcmd__help__subcmd__token_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan help token commands' commands "$@"
 }
 (( $+functions[_kubectl-cinc_scan__subcmd__profiles_commands] )) ||
 _kubectl-cinc_scan__subcmd__profiles_commands() {
@@ -326,6 +375,16 @@ _kubectl-cinc_scan__subcmd__profiles__subcmd__schema_commands() {
 _kubectl-cinc_scan__subcmd__profiles__subcmd__show_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-cinc_scan profiles show commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__rbac_commands] )) ||
+_kubectl-cinc_scan__subcmd__rbac_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan rbac commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__token_commands] )) ||
+_kubectl-cinc_scan__subcmd__token_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan token commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_kubectl-cinc_scan" ]; then

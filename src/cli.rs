@@ -64,6 +64,51 @@ pub enum Command {
     },
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completion { shell: clap_complete::Shell },
+    /// Print the least-privilege ServiceAccount, Role and binding a scan needs
+    #[command(after_help = "Example:\n  kubectl cinc-scan rbac -n shop | kubectl apply -f -")]
+    Rbac {
+        /// Namespace of the ServiceAccount and Role (default: the context's namespace)
+        #[arg(short = 'n', long)]
+        namespace: Option<String>,
+        /// A ClusterRole, for scans in every namespace
+        #[arg(short = 'A', long)]
+        all_namespaces: bool,
+        /// Name of the ServiceAccount to bind
+        #[arg(long, default_value = "cinc-scan")]
+        service_account: String,
+        /// Leave out patch on pods/ephemeralcontainers (no distroless scans)
+        #[arg(long)]
+        no_debug: bool,
+        /// The kubeconfig to read the context's namespace from
+        #[arg(long, value_name = "PATH")]
+        kubeconfig: Option<PathBuf>,
+        /// The kubeconfig context whose namespace is the default
+        #[arg(long, value_name = "NAME")]
+        context: Option<String>,
+    },
+    /// Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)
+    #[command(
+        after_help = "Example:\n  kubectl cinc-scan token cinc-scan -n shop --duration 30m --write-kubeconfig scan.kubeconfig\n  kubectl cinc-scan --kubeconfig scan.kubeconfig -l app=web"
+    )]
+    Token {
+        /// The ServiceAccount (e.g. the one `kubectl cinc-scan rbac` creates)
+        service_account: String,
+        /// Where to write the kubeconfig (mode 0600; the token is never printed)
+        #[arg(long, value_name = "PATH")]
+        write_kubeconfig: PathBuf,
+        /// How long the token is valid (at least 10m)
+        #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = parse_duration)]
+        duration: std::time::Duration,
+        /// Namespace of the ServiceAccount (default: the context's namespace)
+        #[arg(short = 'n', long)]
+        namespace: Option<String>,
+        /// Path to the kubeconfig used to ask for the token
+        #[arg(long, value_name = "PATH")]
+        kubeconfig: Option<PathBuf>,
+        /// The kubeconfig context to use
+        #[arg(long, value_name = "NAME")]
+        context: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

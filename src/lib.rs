@@ -7,6 +7,7 @@ pub mod deliver;
 pub mod engine;
 pub mod kube;
 pub mod progress;
+pub mod rbac;
 pub mod report;
 pub mod results;
 pub mod run;

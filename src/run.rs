@@ -91,6 +91,44 @@ pub async fn run(cli: Cli) -> Result<i32, RunError> {
             clap_complete::generate(shell, &mut Cli::command(), "kubectl-cinc_scan", &mut stdout);
             Ok(exit::PASSED)
         }
+        Some(Command::Rbac {
+            namespace,
+            all_namespaces,
+            service_account,
+            no_debug,
+            kubeconfig,
+            context,
+        }) => {
+            let namespace = match namespace {
+                Some(n) => n,
+                None => context_namespace(kubeconfig.as_deref(), context.as_deref())?,
+            };
+            let text =
+                crate::rbac::manifest(&namespace, &service_account, all_namespaces, !no_debug);
+            stdout
+                .write_all(text.as_bytes())
+                .map_err(io_err("cannot write to stdout"))?;
+            Ok(exit::PASSED)
+        }
+        Some(Command::Token {
+            service_account,
+            write_kubeconfig,
+            duration,
+            namespace,
+            kubeconfig,
+            context,
+        }) => {
+            drop(stdout);
+            token_command(
+                &service_account,
+                &write_kubeconfig,
+                duration,
+                namespace,
+                kubeconfig,
+                context,
+            )
+            .await
+        }
         None => {
             drop(stdout);
             scan(cli.scan).await
@@ -139,6 +177,68 @@ fn profiles_command(action: Option<ProfilesAction>, out: &mut dyn Write) -> Resu
             .write_all(schema::PROFILE_SCHEMA.as_bytes())
             .map_err(&w)?,
     }
+    Ok(exit::PASSED)
+}
+
+/// The namespace of the kubeconfig's context (`default` when it names none, or without one).
+fn context_namespace(
+    kubeconfig: Option<&std::path::Path>,
+    context: Option<&str>,
+) -> Result<String, RunError> {
+    let Some(kc) = crate::kube::config::read_kubeconfig(kubeconfig)? else {
+        return Ok("default".into());
+    };
+    let opts = ClusterOptions {
+        context: context.map(str::to_string),
+        ..Default::default()
+    };
+    let name = crate::kube::config::validate(&kc, &opts)?;
+    Ok(kc
+        .contexts
+        .iter()
+        .find(|c| c.name == name)
+        .and_then(|c| c.context.as_ref())
+        .and_then(|c| c.namespace.clone())
+        .unwrap_or_else(|| "default".into()))
+}
+
+async fn token_command(
+    service_account: &str,
+    path: &std::path::Path,
+    duration: Duration,
+    namespace: Option<String>,
+    kubeconfig: Option<PathBuf>,
+    context: Option<String>,
+) -> Result<i32, RunError> {
+    if duration < Duration::from_secs(600) {
+        return Err(RunError::Usage(
+            "--duration must be at least 10m (the API server's minimum)".into(),
+        ));
+    }
+    let conn = connect(&ClusterOptions {
+        kubeconfig,
+        context,
+        namespace,
+        ..Default::default()
+    })
+    .await?;
+    let seconds = duration.as_secs() as i64;
+    let (token, expires) =
+        crate::kube::request_token(&conn.client, &conn.namespace, service_account, seconds)
+            .await
+            .map_err(RunError::Io)?;
+    let text = crate::rbac::kubeconfig(&conn.access, &conn.namespace, service_account, &token);
+    crate::rbac::write_private(path, &text).map_err(io_err(&format!(
+        "cannot write the kubeconfig '{}'",
+        path.display()
+    )))?;
+    eprintln!(
+        "wrote {} (mode 0600): ServiceAccount {}/{service_account}, token expires {expires}\n\
+         use: kubectl cinc-scan --kubeconfig {} ...",
+        path.display(),
+        conn.namespace,
+        path.display()
+    );
     Ok(exit::PASSED)
 }
 

@@ -158,7 +158,7 @@ fn flags_enum_values_and_profiles() {
     let a = complete(&inst, &["--na"]);
     assert_eq!(a.values, ["--namespace"]);
     let a = complete(&inst, &["-o", ""]);
-    assert_eq!(a.values, ["json", "table"]);
+    assert_eq!(a.values, ["json", "junit", "markdown", "sarif", "table"]);
     let a = complete(&inst, &["--access", ""]);
     has(&a, &["auto", "exec"]);
     let a = complete(&inst, &["--color="]);

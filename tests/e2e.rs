@@ -713,3 +713,110 @@ fn ci_gating_and_reports_from_a_cluster_scan() {
         );
     }
 }
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn least_privilege_role_and_short_lived_token_are_enough_to_scan() {
+    let kubectl = env_path("CINC_SCAN_E2E_KUBECTL");
+    // The printed Role, applied by the real kubectl.
+    let rbac = scan(&[
+        "rbac",
+        "-n",
+        "cinc-demo",
+        "--service-account",
+        "e2e-scanner",
+    ]);
+    expect_code(&rbac, 0);
+    let mut apply = Command::new(&kubectl)
+        .args(["apply", "-f", "-"])
+        .env("KUBECONFIG", kubeconfig())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut apply.stdin.take().unwrap(), &rbac.stdout).unwrap();
+    let applied = apply.wait_with_output().unwrap();
+    assert!(applied.status.success(), "{}", stderr(&applied));
+    // A short-lived token for it, in a 0600 kubeconfig; the token is never printed.
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("scanner.kubeconfig");
+    let o = scan(&[
+        "token",
+        "e2e-scanner",
+        "-n",
+        "cinc-demo",
+        "--duration",
+        "10m",
+        "--write-kubeconfig",
+        kc.to_str().unwrap(),
+    ]);
+    expect_code(&o, 0);
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&kc).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600);
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&kc).unwrap()).unwrap();
+    let token = written["users"][0]["user"]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(token.len() > 20);
+    assert!(!stdout(&o).contains(&token) && !stderr(&o).contains(&token));
+    // That identity scans a shell container and a distroless one (debug container included)…
+    let o = Command::new(bin())
+        .args([
+            "--kubeconfig",
+            kc.to_str().unwrap(),
+            "standard",
+            "distroless-root",
+            "-o",
+            "json",
+        ])
+        .args(DEBUG_ARGS)
+        .env_remove("KUBECONFIG")
+        .output()
+        .unwrap();
+    expect_code(&o, 100);
+    let docs = docs(&o);
+    assert_eq!(docs.len(), 2);
+    assert!(
+        docs.iter()
+            .all(|d| d["passthrough"]["cinc_scan"].get("error").is_none()),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains(&token) && !stderr(&o).contains(&token));
+    // …and nothing outside its namespace.
+    let o = Command::new(bin())
+        .args([
+            "--kubeconfig",
+            kc.to_str().unwrap(),
+            "-n",
+            "cinc-restricted",
+            "restricted",
+        ])
+        .env_remove("KUBECONFIG")
+        .output()
+        .unwrap();
+    expect_code(&o, 1);
+    assert!(
+        stderr(&o).contains("RBAC denies get on pods in namespace \"cinc-restricted\""),
+        "{}",
+        stderr(&o)
+    );
+    // An unknown ServiceAccount says how to create it.
+    let o = scan(&[
+        "token",
+        "nobody-here",
+        "-n",
+        "cinc-demo",
+        "--write-kubeconfig",
+        dir.path().join("x").to_str().unwrap(),
+    ]);
+    expect_code(&o, 1);
+    assert!(
+        stderr(&o).contains("kubectl cinc-scan rbac -n cinc-demo --service-account nobody-here"),
+        "{}",
+        stderr(&o)
+    );
+}

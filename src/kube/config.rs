@@ -20,6 +20,8 @@ pub struct Connection {
     pub namespace: String,
     /// The context in use, `None` in-cluster.
     pub context: Option<String>,
+    /// How the client reaches the API server (for kubeconfigs this plugin writes).
+    pub access: crate::rbac::ClusterAccess,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -184,11 +186,22 @@ pub async fn connect(opts: &ClusterOptions) -> Result<Connection, ConfigError> {
         .namespace
         .clone()
         .unwrap_or_else(|| config.default_namespace.clone());
+    let access = crate::rbac::ClusterAccess {
+        server: config
+            .cluster_url
+            .to_string()
+            .trim_end_matches('/')
+            .to_string(),
+        ca_pem: config.root_cert.as_deref().map(crate::rbac::pem),
+        tls_server_name: config.tls_server_name.clone(),
+        insecure: config.accept_invalid_certs,
+    };
     let client = Client::try_from(config).map_err(ConfigError::Client)?;
     Ok(Connection {
         client,
         namespace,
         context,
+        access,
     })
 }
 

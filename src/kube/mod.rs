@@ -95,6 +95,38 @@ fn chain(e: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
+/// A token for a ServiceAccount (TokenRequest), valid for `seconds`; with its expiry.
+pub async fn request_token(
+    client: &Client,
+    namespace: &str,
+    service_account: &str,
+    seconds: i64,
+) -> Result<(String, String), String> {
+    use k8s_openapi::api::authentication::v1::{TokenRequest, TokenRequestSpec};
+    use k8s_openapi::api::core::v1::ServiceAccount;
+    let request = TokenRequest {
+        spec: TokenRequestSpec {
+            expiration_seconds: Some(seconds),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let api: Api<ServiceAccount> = Api::namespaced(client.clone(), namespace);
+    let resource = format!("serviceaccounts/token ({service_account})");
+    let answer = api
+        .create_token_request(service_account, &PostParams::default(), &request)
+        .await
+        .map_err(|e| match &e {
+            kube::Error::Api(s) if s.code == 404 => format!(
+                "ServiceAccount \"{service_account}\" not found in namespace \"{namespace}\"; create it with \
+                 `kubectl cinc-scan rbac -n {namespace} --service-account {service_account} | kubectl apply -f -`"
+            ),
+            _ => api_message(&e, "create", &resource, namespace),
+        })?;
+    let status = answer.status.ok_or("the API server returned no token")?;
+    Ok((status.token, status.expiration_timestamp.0.to_string()))
+}
+
 /// Ask the API server whether the current user may do `verb` on `resource[/subresource]`.
 /// `None` when the question itself could not be answered (then the real call will tell).
 pub async fn can_i(
