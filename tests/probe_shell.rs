@@ -186,3 +186,57 @@ fn a_probe_cut_short_is_an_error_not_a_pass() {
         .unwrap();
     assert!(probe.parse(&out.stdout, &out.stderr).is_err());
 }
+
+/// Run the probe in target-process mode on this machine and return the parse result.
+fn run_target_mode(
+    container_id: Option<&str>,
+) -> Result<cinc_scan::engine::facts::Facts, cinc_scan::access::probe::ProbeError> {
+    let probe = Probe::build(
+        &plan(),
+        &ProbeOptions {
+            root: ProbeRoot::TargetProcess {
+                container_id: container_id.map(str::to_string),
+            },
+            run_commands: false,
+            max_output: 1024,
+        },
+    );
+    // A fresh PID namespace with its own /proc (root only): PID 1 is our shell, whose root is
+    // the same as the probe's, as for a debugger that did not join the target's namespace.
+    let mut child = Command::new("unshare")
+        .args(["--pid", "--fork", "--mount-proc", "/bin/sh", "-s"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(probe.script.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    probe.parse(&out.stdout, &out.stderr)
+}
+
+#[test]
+fn a_debug_container_outside_the_targets_pid_namespace_is_detected() {
+    use cinc_scan::access::probe::ProbeError;
+    // PID 1's root is our own root: exactly what a debugger sees when the runtime did not put
+    // it into the target's PID namespace.
+    assert!(
+        matches!(run_target_mode(None), Err(ProbeError::NotSharedPid)),
+        "{:?}",
+        run_target_mode(None).err()
+    );
+    // No process carries the container id: not found, never a scan of the wrong root.
+    let missing = run_target_mode(Some(
+        "0000000000000000000000000000000000000000000000000000000000000000",
+    ));
+    assert!(
+        matches!(missing, Err(ProbeError::TargetNotFound)),
+        "{:?}",
+        missing.err()
+    );
+}
