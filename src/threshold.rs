@@ -249,18 +249,8 @@ impl Counts {
         self.total.get(&s).copied().unwrap_or(0)
     }
 
-    /// SAF: round(100 · passed / (passed + failed + not reviewed + profile error)), 0 if empty.
     fn compliance(&self) -> u32 {
-        let passed = self.total(SafStatus::Passed);
-        let denom = passed
-            + self.total(SafStatus::Failed)
-            + self.total(SafStatus::NotReviewed)
-            + self.total(SafStatus::ProfileError);
-        if denom == 0 {
-            0
-        } else {
-            (100.0 * f64::from(passed) / f64::from(denom)).round() as u32
-        }
+        crate::results::compliance(|s| self.total(s))
     }
 }
 

@@ -285,18 +285,24 @@ impl Summary {
         self.counts[i][j]
     }
 
-    /// round(100 · passed / (passed + failed + not reviewed + profile error)), 0 if empty.
+    /// SAF's compliance percentage of these counts.
     pub fn compliance(&self) -> u32 {
-        let passed = self.total(SafStatus::Passed);
-        let denom = passed
-            + self.total(SafStatus::Failed)
-            + self.total(SafStatus::NotReviewed)
-            + self.total(SafStatus::ProfileError);
-        if denom == 0 {
-            0
-        } else {
-            (100.0 * f64::from(passed) / f64::from(denom)).round() as u32
-        }
+        compliance(|s| self.total(s))
+    }
+}
+
+/// SAF's compliance: round(100 · passed / (passed + failed + not reviewed + profile error)),
+/// 0 when that is empty; `total` gives the number of controls with a status.
+pub fn compliance(total: impl Fn(SafStatus) -> u32) -> u32 {
+    let passed = total(SafStatus::Passed);
+    let denom = passed
+        + total(SafStatus::Failed)
+        + total(SafStatus::NotReviewed)
+        + total(SafStatus::ProfileError);
+    if denom == 0 {
+        0
+    } else {
+        (100.0 * f64::from(passed) / f64::from(denom)).round() as u32
     }
 }
 
