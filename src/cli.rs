@@ -28,6 +28,10 @@ Examples:
   kubectl cinc-scan -l app=web --threshold threshold.yml -o markdown \\
     --report sarif=scan.sarif --report junit=scan.xml
 
+  # Least privilege: create the Role, then scan with a 30-minute token
+  kubectl cinc-scan rbac -n shop | kubectl apply -f -
+  kubectl cinc-scan token cinc-scan -n shop --duration 30m --write-kubeconfig scan.kubeconfig
+
 Exit codes: 0 all passed, 100 a control failed, 101 only skipped (none failed),
 2 usage or profile error, 1 tool, API or access error; with --threshold 0 met and
 3 violated; 4 --post-results could not deliver.";

@@ -32,7 +32,8 @@ fn install() -> Installed {
         dir.path().join("kubectl-cinc_scan"),
     )
     .unwrap();
-    std::fs::copy(
+    // A symlink, not a copy: executing a file just written can fail with ETXTBSY.
+    std::os::unix::fs::symlink(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/kubectl_complete-cinc_scan"),
         dir.path().join("kubectl_complete-cinc_scan"),
     )

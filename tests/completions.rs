@@ -72,7 +72,9 @@ fn generated_scripts_do_not_offer_the_protocol_entry_point() {
 /// A directory holding the plugin under its installed name, and the completion script.
 fn installed(dir: &Path, with_plugin: bool) -> PathBuf {
     let script = dir.join("kubectl_complete-cinc_scan");
-    std::fs::copy(
+    // A symlink, not a copy: executing a file just written can fail with ETXTBSY when another
+    // test thread forks while the copy is still open.
+    std::os::unix::fs::symlink(
         completions_dir().join("kubectl_complete-cinc_scan"),
         &script,
     )
