@@ -4,9 +4,6 @@ use serde_json::{json, Map, Value};
 
 use super::{ContainerReport, ControlResult, ProfileResult, Status};
 
-/// The HDF `version`: InSpec's version field; we put ours there.
-pub const GENERATOR: &str = concat!("cinc-scan ", env!("CARGO_PKG_VERSION"));
-
 fn result_json(r: &super::CheckResult, start_time: &str) -> Value {
     let mut v = json!({
         "status": r.status.name(),
