@@ -47,19 +47,9 @@ fn plan() -> ProbePlan {
     ProbePlan::for_profiles(&[p], 1 << 20)
 }
 
-/// Run the probe with `shell` reading the tree under `root` through the path prefix.
-fn run_probe(shell: &Path, path_env: &str, root: &Path, plan: &ProbePlan) -> (Facts, String) {
-    let opts = ProbeOptions {
-        root: ProbeRoot::Prefix(root.display().to_string()),
-        run_commands: false,
-        max_output: 1 << 20,
-    };
-    let probe = Probe::build(plan, &opts);
-    let mut child = Command::new(shell)
-        .arg("-s")
-        .env_clear()
-        .env("PATH", path_env)
-        .current_dir(root)
+/// Run `cmd` with `script` on its stdin and collect what it prints.
+fn feed(mut cmd: Command, script: &str) -> std::process::Output {
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -69,9 +59,25 @@ fn run_probe(shell: &Path, path_env: &str, root: &Path, plan: &ProbePlan) -> (Fa
         .stdin
         .take()
         .unwrap()
-        .write_all(probe.script.as_bytes())
+        .write_all(script.as_bytes())
         .unwrap();
-    let out = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Run the probe with `shell` reading the tree under `root` through the path prefix.
+fn run_probe(shell: &Path, path_env: &str, root: &Path, plan: &ProbePlan) -> (Facts, String) {
+    let opts = ProbeOptions {
+        root: ProbeRoot::Prefix(root.display().to_string()),
+        run_commands: false,
+        max_output: 1 << 20,
+    };
+    let probe = Probe::build(plan, &opts);
+    let mut cmd = Command::new(shell);
+    cmd.arg("-s")
+        .env_clear()
+        .env("PATH", path_env)
+        .current_dir(root);
+    let out = feed(cmd, &probe.script);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let facts = probe
         .parse(&out.stdout, &out.stderr)
@@ -203,20 +209,9 @@ fn run_target_mode(
     );
     // A fresh PID namespace with its own /proc (root only): PID 1 is our shell, whose root is
     // the same as the probe's, as for a debugger that did not join the target's namespace.
-    let mut child = Command::new("unshare")
-        .args(["--pid", "--fork", "--mount-proc", "/bin/sh", "-s"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(probe.script.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let mut cmd = Command::new("unshare");
+    cmd.args(["--pid", "--fork", "--mount-proc", "/bin/sh", "-s"]);
+    let out = feed(cmd, &probe.script);
     probe.parse(&out.stdout, &out.stderr)
 }
 
