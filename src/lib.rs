@@ -5,6 +5,7 @@ pub mod cli;
 pub mod complete;
 pub mod deliver;
 pub mod engine;
+pub mod job;
 pub mod kube;
 pub mod progress;
 pub mod rbac;

@@ -12,6 +12,14 @@ const RULES: &str = "\
   verbs: [get, create]
 ";
 
+/// The same rules as data (API group, resource, verbs), for the typed objects of `job`; the
+/// last one is only for distroless containers.
+pub const SCAN_RULES: &[(&str, &str, &[&str])] = &[
+    ("", "pods", &["get", "list"]),
+    ("", "pods/exec", &["get", "create"]),
+    ("", "pods/ephemeralcontainers", &["patch"]),
+];
+
 /// Only for distroless containers: adding the ephemeral debug container.
 const DEBUG_RULE: &str = "\
 - apiGroups: [\"\"]
@@ -141,6 +149,19 @@ pub fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scan_rules_match_the_role_text() {
+        let text = format!("{RULES}{DEBUG_RULE}");
+        for (_, resource, verbs) in SCAN_RULES {
+            let want = format!(
+                "  resources: [{resource}]\n  verbs: [{}]\n",
+                verbs.join(", ")
+            );
+            assert!(text.contains(&want), "{want} not in {text}");
+        }
+        assert_eq!(text.matches("resources:").count(), SCAN_RULES.len());
+    }
 
     #[test]
     fn base64_matches_the_rfc_vectors() {

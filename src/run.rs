@@ -110,6 +110,10 @@ pub async fn run(cli: Cli) -> Result<i32, RunError> {
                 .map_err(io_err("cannot write to stdout"))?;
             Ok(exit::PASSED)
         }
+        Some(Command::Job(cmd)) => {
+            drop(stdout);
+            crate::job::command(cmd).await
+        }
         Some(Command::Token {
             service_account,
             write_kubeconfig,
@@ -181,7 +185,7 @@ fn profiles_command(action: Option<ProfilesAction>, out: &mut dyn Write) -> Resu
 }
 
 /// The namespace of the kubeconfig's context (`default` when it names none, or without one).
-fn context_namespace(
+pub fn context_namespace(
     kubeconfig: Option<&std::path::Path>,
     context: Option<&str>,
 ) -> Result<String, RunError> {
@@ -436,15 +440,8 @@ fn validate(args: &ScanArgs) -> Result<(), RunError> {
     Ok(())
 }
 
-async fn scan(args: ScanArgs) -> Result<i32, RunError> {
-    validate(&args)?;
-    let profiles = load_profiles(&args.profiles)?;
-    let gate = Gate::load(&args)?;
-    let plan = ProbePlan::for_profiles(
-        &profiles.iter().map(|p| (**p).clone()).collect::<Vec<_>>(),
-        args.max_file_size,
-    );
-    let ctx = Arc::new(ScanContext {
+fn scan_context(args: &ScanArgs, profiles: Vec<Arc<Profile>>, plan: ProbePlan) -> ScanContext {
+    ScanContext {
         profiles,
         plan,
         timeout: (!args.timeout.is_zero()).then_some(args.timeout),
@@ -461,7 +458,18 @@ async fn scan(args: ScanArgs) -> Result<i32, RunError> {
                 args.timeout
             }),
         },
-    });
+    }
+}
+
+async fn scan(args: ScanArgs) -> Result<i32, RunError> {
+    validate(&args)?;
+    let profiles = load_profiles(&args.profiles)?;
+    let gate = Gate::load(&args)?;
+    let plan = ProbePlan::for_profiles(
+        &profiles.iter().map(|p| (**p).clone()).collect::<Vec<_>>(),
+        args.max_file_size,
+    );
+    let ctx = Arc::new(scan_context(&args, profiles, plan));
     let show_progress = !args.quiet && !args.no_progress && std::io::stderr().is_terminal();
     let mut errored = false;
     let mut interrupted = false;
@@ -681,6 +689,50 @@ pub async fn scan_root(
     };
     let access = LocalAccess { root };
     scan_one(&ctx, target, &[&access], None, &|_| {}).await
+}
+
+// For `job` (src/job/): a shard scans the containers it listed itself, delivers, and
+// `job results` prints merged reports through the same outputs and exit codes.
+
+/// Scan already-resolved containers with the flags of `args` (no progress bars); the reports
+/// in target order, and whether Ctrl-C stopped the scan.
+pub async fn scan_resolved(
+    args: &ScanArgs,
+    client: &kube::Client,
+    targets: Vec<ContainerTarget>,
+) -> Result<(Vec<ContainerReport>, bool), RunError> {
+    let profiles = load_profiles(&args.profiles)?;
+    let plan = ProbePlan::for_profiles(
+        &profiles.iter().map(|p| (**p).clone()).collect::<Vec<_>>(),
+        args.max_file_size,
+    );
+    let ctx = Arc::new(scan_context(args, profiles, plan));
+    let progress = Arc::new(Progress::new(false, targets.len() as u64));
+    Ok(scan_targets(client, ctx, targets, args.concurrency, progress).await)
+}
+
+/// `--post-results` of `args` for these reports: `Ok(None)` without the flag, else whether
+/// every document was delivered.
+pub async fn post_reports(
+    args: &ScanArgs,
+    reports: &[ContainerReport],
+) -> Result<Option<bool>, RunError> {
+    let gate = Gate::load(args)?;
+    match &gate.poster {
+        Some(poster) => Ok(Some(deliver_all(poster, reports, args.quiet).await)),
+        None => Ok(None),
+    }
+}
+
+/// Every output of `args` (stdout, --report, --output-dir, --threshold) for reports that
+/// were scanned elsewhere; the exit code a local scan of them would give.
+pub async fn report_scanned(
+    args: &ScanArgs,
+    reports: &[ContainerReport],
+    errored: bool,
+) -> Result<i32, RunError> {
+    let gate = Gate::load(args)?;
+    finish(args, &gate, reports, errored, false).await
 }
 
 // CI gating and reports: the threshold, every output of a scan, delivery, the final code.
