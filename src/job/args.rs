@@ -159,6 +159,10 @@ pub struct CreateArgs {
     #[arg(long, value_name = "N", default_value_t = super::list::DEFAULT_PAGE, value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub page_size: u32,
 
+    /// Each shard stays alive this long after its scan (hidden: to test a schedule's overlap)
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_duration, hide = true)]
+    pub linger: std::time::Duration,
+
     /// Create the objects now (server-side apply) instead of printing them
     #[arg(long)]
     pub apply: bool,

@@ -173,6 +173,9 @@ pub fn plan(a: &CreateArgs, namespace: &str) -> Result<Plan, RunError> {
             ]);
         }
     }
+    if !a.linger.is_zero() {
+        args.extend(["--linger".into(), seconds(a.linger)]);
+    }
     args.push("--no-progress".into());
     Ok(Plan {
         name: a.name.clone(),

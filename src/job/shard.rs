@@ -1,33 +1,31 @@
-//! Which shard scans a container: FNV-1a of its stable key, modulo the number of shards.
+//! Which shard scans a container: SHA-256 of its stable key, mapped onto the shards.
 //!
 //! The key is `<pod uid>/<container name>`: a pod's uid never changes and is never reused, so
 //! every shard of a run (and a retried shard) puts a container in the same place, without a
-//! coordinator. FNV-1a (64-bit, offset 0xcbf29ce484222325, prime 0x100000001b3) is fixed and
-//! documented, unlike Rust's randomly seeded hasher. Its low bits are weak (keys that differ
-//! in a few characters can agree modulo 4), so the hash h maps to a shard by its high bits:
-//! `shard = (h × N) >> 64` (Lemire's multiply-shift), whose bias for N ≤ 1000 is below 10^-16.
+//! coordinator. The hash is fixed and documented, unlike Rust's randomly seeded hasher: the
+//! first 8 bytes of SHA-256(key), big-endian, as h; the shard is `(h × N) >> 64` (Lemire's
+//! multiply-shift: it uses the high bits, with a bias below 10^-16 for N ≤ 1000). SHA-256
+//! spreads keys that differ in one character (a pod's containers) as well as any other:
+//! FNV-1a, tried first, put all five containers of a pod into the same shard.
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-
-/// FNV-1a, 64-bit.
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h = FNV_OFFSET;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(FNV_PRIME);
-    }
-    h
-}
+use sha2::{Digest, Sha256};
 
 /// The stable key of a container.
 pub fn key(pod_uid: &str, container: &str) -> String {
     format!("{pod_uid}/{container}")
 }
 
+/// The 64-bit hash of a key.
+pub fn hash64(key: &str) -> u64 {
+    let d = Sha256::digest(key.as_bytes());
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&d[..8]);
+    u64::from_be_bytes(b)
+}
+
 /// The shard (0..shards) that scans this container.
 pub fn shard_of(pod_uid: &str, container: &str, shards: u32) -> u32 {
-    let h = u128::from(fnv1a64(key(pod_uid, container).as_bytes()));
+    let h = u128::from(hash64(&key(pod_uid, container)));
     ((h * u128::from(shards.max(1))) >> 64) as u32
 }
 
@@ -36,23 +34,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fnv1a_matches_the_reference_vectors() {
-        // from the FNV reference test suite (draft-eastlake-fnv, fnv1a64)
-        assert_eq!(fnv1a64(b""), 0xcbf29ce484222325);
-        assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
-        assert_eq!(fnv1a64(b"foobar"), 0x85944171f73967e8);
+    fn the_hash_is_the_documented_one() {
+        // sha256("abc") = ba7816bf8f01cfea...
+        assert_eq!(hash64("abc"), 0xba7816bf8f01cfea);
+        // (h × 4) >> 64 is the top two bits of h
+        let h = hash64(&key("uid", "app"));
+        assert_eq!(shard_of("uid", "app", 4), (h >> 62) as u32);
     }
 
     #[test]
     fn every_container_lands_in_exactly_one_shard_and_spreads_evenly() {
         let shards = 4;
         let mut counts = [0u32; 4];
-        for pod in 0..2500 {
+        for pod in 0..1000 {
             let uid = format!("0000{pod:04}-aaaa-bbbb-cccc-{pod:012}");
-            for c in ["app", "sidecar"] {
+            // a pod's containers differ in one character: they must still spread
+            for c in ["c0", "c1", "c2", "c3", "c4"] {
                 let s = shard_of(&uid, c, shards);
                 assert!(s < shards);
-                // stable: the same answer every time
                 assert_eq!(s, shard_of(&uid, c, shards));
                 counts[s as usize] += 1;
             }
@@ -61,6 +60,17 @@ mod tests {
         for c in counts {
             assert!((1100..1400).contains(&c), "uneven spread: {counts:?}");
         }
+        // within one pod too, over many pods: not all five in one shard
+        let together = (0..1000)
+            .filter(|pod| {
+                let uid = format!("{pod:08x}-1111-2222-3333-444444444444");
+                let first = shard_of(&uid, "c0", 4);
+                ["c1", "c2", "c3", "c4"]
+                    .iter()
+                    .all(|c| shard_of(&uid, c, 4) == first)
+            })
+            .count();
+        assert!(together < 20, "{together} of 1000 pods in a single shard");
         assert_eq!(shard_of("uid", "app", 1), 0);
         assert_eq!(shard_of("uid", "app", 0), 0);
     }
