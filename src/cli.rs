@@ -96,7 +96,7 @@ pub enum Command {
     },
     /// Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or
     /// delete it
-    Job(crate::job::args::JobCommand),
+    Job(Box<crate::job::args::JobCommand>),
     /// Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)
     #[command(
         after_help = "Example:\n  kubectl cinc-scan token cinc-scan -n shop --duration 30m --write-kubeconfig scan.kubeconfig\n  kubectl cinc-scan --kubeconfig scan.kubeconfig -l app=web"

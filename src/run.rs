@@ -112,7 +112,7 @@ pub async fn run(cli: Cli) -> Result<i32, RunError> {
         }
         Some(Command::Job(cmd)) => {
             drop(stdout);
-            crate::job::command(cmd).await
+            crate::job::command(*cmd).await
         }
         Some(Command::Token {
             service_account,

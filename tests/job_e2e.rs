@@ -98,7 +98,10 @@ impl Namespaces {
                 "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n  labels:\n    app.kubernetes.io/part-of: cinc-scan-job-tests\n{psa}"
             ));
         }
-        ok(&kubectl_stdin(&["apply", "-f", "-"], yaml.as_bytes()), "create namespaces");
+        ok(
+            &kubectl_stdin(&["apply", "-f", "-"], yaml.as_bytes()),
+            "create namespaces",
+        );
         let ns = Namespaces(names.iter().map(|(n, _)| n.to_string()).collect());
         for n in &ns.0 {
             wait_until(&format!("ServiceAccount {n}/default"), 60, || {
@@ -150,7 +153,10 @@ fn fleet(ns: &str) -> usize {
             }
         }
     }
-    ok(&kubectl_stdin(&["apply", "-f", "-"], yaml.as_bytes()), "create the fleet");
+    ok(
+        &kubectl_stdin(&["apply", "-f", "-"], yaml.as_bytes()),
+        "create the fleet",
+    );
     ok(
         &kubectl(&[
             "-n",
@@ -225,7 +231,10 @@ fn wait_job_complete(ctl: &str, job: &str, seconds: u64) {
         let o = kubectl(&["-n", ctl, "get", "job", job, "-o", "json"]);
         if o.status.success() {
             let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-            let conds = v["status"]["conditions"].as_array().cloned().unwrap_or_default();
+            let conds = v["status"]["conditions"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
             if conds
                 .iter()
                 .any(|c| c["type"] == "Complete" && c["status"] == "True")
@@ -237,7 +246,14 @@ fn wait_job_complete(ctl: &str, job: &str, seconds: u64) {
                 .any(|c| c["type"] == "Failed" && c["status"] == "True")
             {
                 let pods = kubectl(&["-n", ctl, "get", "pods", "-o", "wide"]);
-                let logs = kubectl(&["-n", ctl, "logs", "-l", &format!("batch.kubernetes.io/job-name={job}"), "--tail=20"]);
+                let logs = kubectl(&[
+                    "-n",
+                    ctl,
+                    "logs",
+                    "-l",
+                    &format!("batch.kubernetes.io/job-name={job}"),
+                    "--tail=20",
+                ]);
                 panic!(
                     "job {job} failed: {}\n{}\n{}",
                     v["status"],
@@ -277,7 +293,14 @@ fn assert_all_gone(name: &str, namespaces: &[&str]) {
             ]);
             left.push_str(&text(&o.stdout));
         }
-        let o = kubectl(&["get", "clusterroles,clusterrolebindings", "-l", &sel, "-o", "name"]);
+        let o = kubectl(&[
+            "get",
+            "clusterroles,clusterrolebindings",
+            "-l",
+            &sel,
+            "-o",
+            "name",
+        ]);
         left.push_str(&text(&o.stdout));
         left.trim().is_empty()
     });
@@ -299,14 +322,26 @@ fn a_sharded_job_scans_every_container_once_like_a_local_scan_and_survives_a_kil
         "job (print)",
     );
     assert!(printed.contains("completionMode: Indexed"), "{printed}");
-    let dry = kubectl_stdin(&["apply", "--dry-run=server", "-f", "-"], printed.as_bytes());
+    let dry = kubectl_stdin(
+        &["apply", "--dry-run=server", "-f", "-"],
+        printed.as_bytes(),
+    );
     let dry_out = ok(&dry, "server dry-run of the printed objects");
     assert!(dry_out.contains("job.batch/scan4"), "{dry_out}");
-    assert!(!text(&dry.stderr).contains("violate"), "{}", text(&dry.stderr));
+    assert!(
+        !text(&dry.stderr).contains("violate"),
+        "{}",
+        text(&dry.stderr)
+    );
 
     let t0 = Instant::now();
     ok(
-        &plugin(&job_args("scan4", &ctl, &fleet_ns, &["--shards", "4", "--apply"])),
+        &plugin(&job_args(
+            "scan4",
+            &ctl,
+            &fleet_ns,
+            &["--shards", "4", "--apply"],
+        )),
         "job --apply",
     );
     wait_job_complete(&ctl, "scan4", 300);
@@ -334,7 +369,10 @@ fn a_sharded_job_scans_every_container_once_like_a_local_scan_and_survives_a_kil
         summed += v["containers"].as_u64().unwrap();
         assert_eq!(v["shards"], 4);
     }
-    assert_eq!(summed, 60, "termination messages count every container once");
+    assert_eq!(
+        summed, 60,
+        "termination messages count every container once"
+    );
 
     let merged = plugin(&["job", "results", "scan4", "-n", &ctl, "-o", "json"]);
     let merged_code = merged.status.code();
@@ -358,9 +396,16 @@ fn a_sharded_job_scans_every_container_once_like_a_local_scan_and_survives_a_kil
         local_docs.keys().collect::<Vec<_>>()
     );
     for (target, controls) in &local_docs {
-        assert_eq!(&merged_docs[target], controls, "control by control, {target}");
+        assert_eq!(
+            &merged_docs[target], controls,
+            "control by control, {target}"
+        );
     }
-    assert_eq!(merged_code, local.status.code(), "the same exit code as a local scan");
+    assert_eq!(
+        merged_code,
+        local.status.code(),
+        "the same exit code as a local scan"
+    );
     // the table and --output-dir work on the merged results too
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("hdf");
@@ -420,14 +465,20 @@ fn a_sharded_job_scans_every_container_once_like_a_local_scan_and_survives_a_kil
     });
     std::thread::sleep(Duration::from_secs(2));
     ok(
-        &kubectl(&["-n", &ctl, "delete", &victim, "--grace-period=1", "--wait=false"]),
+        &kubectl(&[
+            "-n",
+            &ctl,
+            "delete",
+            &victim,
+            "--grace-period=1",
+            "--wait=false",
+        ]),
         "kill shard 1",
     );
     wait_job_complete(&ctl, "retry", 420);
-    let job: Value = serde_json::from_slice(
-        &kubectl(&["-n", &ctl, "get", "job", "retry", "-o", "json"]).stdout,
-    )
-    .unwrap();
+    let job: Value =
+        serde_json::from_slice(&kubectl(&["-n", &ctl, "get", "job", "retry", "-o", "json"]).stdout)
+            .unwrap();
     assert_eq!(job["status"]["succeeded"], 4, "{}", job["status"]);
     let retried = kubectl(&[
         "-n",
@@ -475,9 +526,19 @@ fn a_cron_job_fires_on_schedule_and_never_overlaps_itself() {
     let pod = format!(
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: target\n  namespace: {ctl}\n  labels: {{app: target}}\nspec:\n  terminationGracePeriodSeconds: 1\n  securityContext: {{runAsNonRoot: true, runAsUser: 1000, seccompProfile: {{type: RuntimeDefault}}}}\n  containers:\n  - name: app\n    image: cinc-scan.local/standard:v1\n    imagePullPolicy: Never\n    securityContext: {{allowPrivilegeEscalation: false, capabilities: {{drop: [ALL]}}}}\n"
     );
-    ok(&kubectl_stdin(&["apply", "-f", "-"], pod.as_bytes()), "target pod");
     ok(
-        &kubectl(&["-n", &ctl, "wait", "--for=condition=Ready", "pod/target", "--timeout=120s"]),
+        &kubectl_stdin(&["apply", "-f", "-"], pod.as_bytes()),
+        "target pod",
+    );
+    ok(
+        &kubectl(&[
+            "-n",
+            &ctl,
+            "wait",
+            "--for=condition=Ready",
+            "pod/target",
+            "--timeout=120s",
+        ]),
         "target Ready",
     );
     // every minute; each run lingers 80s, so the next minute finds it still active
@@ -530,9 +591,10 @@ fn a_cron_job_fires_on_schedule_and_never_overlaps_itself() {
         for j in v["items"].as_array().unwrap() {
             let name = j["metadata"]["name"].as_str().unwrap().to_string();
             seen_jobs.insert(name.clone());
-            let done = j["status"]["conditions"]
-                .as_array()
-                .is_some_and(|c| c.iter().any(|c| c["type"] == "Complete" && c["status"] == "True"));
+            let done = j["status"]["conditions"].as_array().is_some_and(|c| {
+                c.iter()
+                    .any(|c| c["type"] == "Complete" && c["status"] == "True")
+            });
             if !done {
                 active += 1;
             }
@@ -553,8 +615,17 @@ fn a_cron_job_fires_on_schedule_and_never_overlaps_itself() {
     // the first run was active across a minute boundary, and no other run began before it
     // had finished: Forbid skipped that minute's run
     let jobs: Value = serde_json::from_slice(
-        &kubectl(&["-n", &ctl, "get", "jobs", "-l", "cinc-scan.io/job=nightly", "-o", "json"])
-            .stdout,
+        &kubectl(&[
+            "-n",
+            &ctl,
+            "get",
+            "jobs",
+            "-l",
+            "cinc-scan.io/job=nightly",
+            "-o",
+            "json",
+        ])
+        .stdout,
     )
     .unwrap();
     let items = jobs["items"].as_array().unwrap();
@@ -562,8 +633,14 @@ fn a_cron_job_fires_on_schedule_and_never_overlaps_itself() {
         .iter()
         .find(|j| j["metadata"]["name"].as_str() == first.as_deref())
         .unwrap();
-    let started = first_job["status"]["startTime"].as_str().unwrap().to_string();
-    let completed = first_job["status"]["completionTime"].as_str().unwrap().to_string();
+    let started = first_job["status"]["startTime"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let completed = first_job["status"]["completionTime"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_ne!(
         &started[..16],
         &completed[..16],
@@ -587,7 +664,10 @@ fn a_cron_job_fires_on_schedule_and_never_overlaps_itself() {
         "{}",
         text(&r.stderr)
     );
-    let d = ok(&plugin(&["job", "delete", "nightly", "-n", &ctl]), "job delete");
+    let d = ok(
+        &plugin(&["job", "delete", "nightly", "-n", &ctl]),
+        "job delete",
+    );
     assert!(d.contains("cronjob.batch/nightly deleted"), "{d}");
     assert_all_gone("nightly", &[&ctl]);
 }

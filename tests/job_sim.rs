@@ -27,9 +27,11 @@ fn pod(i: usize) -> Value {
         .map(|c| json!({"name": format!("c{c}"), "image": "registry.example/app:1"}))
         .collect();
     let statuses: Vec<Value> = (0..n)
-        .map(|c| json!({"name": format!("c{c}"), "ready": true, "restartCount": 0,
+        .map(|c| {
+            json!({"name": format!("c{c}"), "ready": true, "restartCount": 0,
             "image": "registry.example/app:1", "imageID": "sha256:00",
-            "state": {"running": {"startedAt": "2026-01-01T00:00:00Z"}}}))
+            "state": {"running": {"startedAt": "2026-01-01T00:00:00Z"}}})
+        })
         .collect();
     json!({
         "metadata": {"name": format!("pod-{i:05}"), "namespace": ns,
@@ -71,7 +73,10 @@ fn fake(world: Arc<Mutex<World>>) -> Client {
             let offset: usize = q.get("continue").and_then(|c| c.parse().ok()).unwrap_or(0);
             let page_no = (offset / limit.max(1)) as u32;
             let (status, body) = if req.uri().path() != "/api/v1/pods" {
-                (404, json!({"kind": "Status", "code": 404, "message": "no route"}))
+                (
+                    404,
+                    json!({"kind": "Status", "code": 404, "message": "no route"}),
+                )
             } else if offset > 0 && w.expire_at_page == Some(page_no) {
                 w.expire_at_page = None;
                 if let Some((remove, add)) = w.churn.take() {
@@ -88,9 +93,18 @@ fn fake(world: Arc<Mutex<World>>) -> Client {
                 )
             } else {
                 let all: Vec<usize> = w.pods.iter().copied().collect();
-                let items: Vec<Value> = all.iter().skip(offset).take(limit).map(|i| pod(*i)).collect();
+                let items: Vec<Value> = all
+                    .iter()
+                    .skip(offset)
+                    .take(limit)
+                    .map(|i| pod(*i))
+                    .collect();
                 let next = offset + items.len();
-                let cont = if next < all.len() { next.to_string() } else { String::new() };
+                let cont = if next < all.len() {
+                    next.to_string()
+                } else {
+                    String::new()
+                };
                 (
                     200,
                     json!({"kind": "PodList", "apiVersion": "v1",
@@ -112,7 +126,10 @@ fn fake(world: Arc<Mutex<World>>) -> Client {
     Client::new(service, "default")
 }
 
-fn world(expire_at_page: Option<u32>, churn: Option<(Vec<usize>, Vec<usize>)>) -> Arc<Mutex<World>> {
+fn world(
+    expire_at_page: Option<u32>,
+    churn: Option<(Vec<usize>, Vec<usize>)>,
+) -> Arc<Mutex<World>> {
     Arc::new(Mutex::new(World {
         pods: (0..PODS).collect(),
         expire_at_page,
@@ -176,7 +193,10 @@ async fn every_container_is_listed_by_exactly_one_shard_in_page_sized_requests()
     let listed = list_shard(&fake(w.clone()), &q(7, 16)).await.unwrap();
     assert_eq!(w.lock().unwrap().requests, 20);
     let n = listed.targets.len() as f64;
-    assert!(n > expected as f64 / 16.0 * 0.8 && n < expected as f64 / 16.0 * 1.2, "{n}");
+    assert!(
+        n > expected as f64 / 16.0 * 0.8 && n < expected as f64 / 16.0 * 1.2,
+        "{n}"
+    );
 }
 
 #[tokio::test]
@@ -200,7 +220,11 @@ async fn an_expired_continue_token_restarts_the_pass_and_churn_is_counted_once()
             let name = t.pod.metadata.name.clone().unwrap();
             let i: usize = name.trim_start_matches("pod-").parse().unwrap();
             assert!(!removed.contains(&i), "a vanished pod was kept: {name}");
-            assert!(union.insert((i, t.container.clone())), "twice: {name}/{}", t.container);
+            assert!(
+                union.insert((i, t.container.clone())),
+                "twice: {name}/{}",
+                t.container
+            );
         }
         // what the shard sees at its end: the same set, so nothing vanished or appeared
         let mut stats = ListStats::default();
@@ -250,8 +274,14 @@ async fn pods_that_come_and_go_after_the_snapshot_are_told_apart() {
 #[tokio::test]
 #[ignore]
 async fn bench_shard_memory() {
-    let shards: u32 = std::env::var("SIM_SHARDS").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
-    let page: u32 = std::env::var("SIM_PAGE").ok().and_then(|s| s.parse().ok()).unwrap_or(500);
+    let shards: u32 = std::env::var("SIM_SHARDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let page: u32 = std::env::var("SIM_PAGE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(500);
     let w = world(None, None);
     let client = fake(w.clone());
     let mut query = q(0, shards);

@@ -61,7 +61,7 @@ pub fn is_scanner_pod(pod: &Pod) -> bool {
 
 /// What a listing pass hands its visitor.
 pub enum Seen {
-    Pod(Pod),
+    Pod(Box<Pod>),
     /// The continue token expired (410 Gone): forget everything seen, the list starts over.
     Restart,
 }
@@ -90,7 +90,7 @@ pub async fn for_each_pod(
             Ok(list) => {
                 stats.pages += 1;
                 for pod in list.items {
-                    visit(Seen::Pod(pod));
+                    visit(Seen::Pod(Box::new(pod)));
                 }
                 continue_token = list.metadata.continue_.filter(|c| !c.is_empty());
                 if continue_token.is_none() {
@@ -137,7 +137,7 @@ pub async fn list_shard(client: &Client, q: &ShardQuery) -> Result<Listed, Strin
         let mut seen = (0u64, 0u64);
         let mut visit = |event: Seen| {
             let mut pod = match event {
-                Seen::Pod(p) => p,
+                Seen::Pod(p) => *p,
                 Seen::Restart => {
                     kept.clear();
                     kept_errors.clear();
@@ -217,7 +217,7 @@ pub async fn shard_pods_now(
         let mut found: Vec<(String, String)> = Vec::new();
         let mut visit = |event: Seen| {
             let pod = match event {
-                Seen::Pod(p) => p,
+                Seen::Pod(p) => *p,
                 Seen::Restart => {
                     found.clear();
                     return;
