@@ -32,6 +32,10 @@ Examples:
   kubectl cinc-scan rbac -n shop | kubectl apply -f -
   kubectl cinc-scan token cinc-scan -n shop --duration 30m --write-kubeconfig scan.kubeconfig
 
+  # Scan the whole cluster nightly from inside it: 4 shards, results merged from the pods
+  kubectl cinc-scan job nightly -n cinc-scan -A --shards 4 --schedule '0 2 * * *' --apply
+  kubectl cinc-scan job results nightly -n cinc-scan -o json
+
 Exit codes: 0 all passed, 100 a control failed, 101 only skipped (none failed),
 2 usage or profile error, 1 tool, API or access error; with --threshold 0 met and
 3 violated; 4 --post-results could not deliver.";
@@ -90,6 +94,9 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         context: Option<String>,
     },
+    /// Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or
+    /// delete it
+    Job(Box<crate::job::args::JobCommand>),
     /// Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)
     #[command(
         after_help = "Example:\n  kubectl cinc-scan token cinc-scan -n shop --duration 30m --write-kubeconfig scan.kubeconfig\n  kubectl cinc-scan --kubeconfig scan.kubeconfig -l app=web"
@@ -161,7 +168,7 @@ pub struct ReportSpec {
     pub path: PathBuf,
 }
 
-fn parse_report_spec(s: &str) -> Result<ReportSpec, String> {
+pub fn parse_report_spec(s: &str) -> Result<ReportSpec, String> {
     let (format, path) = s
         .split_once('=')
         .ok_or_else(|| format!("'{s}' is not FORMAT=PATH (e.g. sarif=results.sarif)"))?;
@@ -210,7 +217,7 @@ pub enum ColorChoice {
     Never,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ScanArgs {
     /// Pods to scan: pod/NAME, pods/NAME, po/NAME or NAME
     #[arg(value_name = "TARGET")]

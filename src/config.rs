@@ -93,6 +93,19 @@ const MAX_THRESHOLD_BYTES: u64 = 4 << 20;
 impl ScanConfig {
     pub fn from_args(args: ScanArgs) -> Result<ScanConfig, ConfigError> {
         let source = source(&args)?;
+        ScanConfig::with_source(args, source)
+    }
+
+    /// For containers the caller lists itself (a `job run` shard, through
+    /// `scan::run_targets`) or reports scanned elsewhere (`job results`, through
+    /// `scan::replay`): every setting of `args`, without requiring a target on the command
+    /// line. The source keeps the cluster options; its query is not used.
+    pub fn for_listed(args: ScanArgs) -> Result<ScanConfig, ConfigError> {
+        let source = cluster_source(&args);
+        ScanConfig::with_source(args, source)
+    }
+
+    fn with_source(args: ScanArgs, source: Source) -> Result<ScanConfig, ConfigError> {
         let profiles = crate::profiles::load_specs(&args.profiles)?;
         let plan = ProbePlan::for_profiles(
             &profiles.iter().map(|p| (**p).clone()).collect::<Vec<_>>(),
@@ -161,7 +174,11 @@ fn source(args: &ScanArgs) -> Result<Source, ConfigError> {
             "--all scans every pod; do not also name pods".into(),
         ));
     }
-    Ok(Source::Cluster {
+    Ok(cluster_source(args))
+}
+
+fn cluster_source(args: &ScanArgs) -> Source {
+    Source::Cluster {
         cluster: ClusterOptions {
             kubeconfig: args.kubeconfig.clone(),
             context: args.context.clone(),
@@ -177,7 +194,7 @@ fn source(args: &ScanArgs) -> Result<Source, ConfigError> {
             namespace: String::new(),
             containers: args.containers.clone(),
         },
-    })
+    }
 }
 
 fn debug_profile(p: cli::DebugProfileArg) -> DebugProfile {

@@ -8,6 +8,7 @@ mod output_dir;
 mod progress;
 pub mod progress_bars;
 mod reports;
+pub mod shard;
 mod stdout;
 
 use std::sync::Arc;
@@ -133,6 +134,37 @@ impl Sinks {
         )));
         if let Some(poster) = config.gates.poster.take() {
             sinks.push(Box::new(delivery::DeliverySink::new(poster, out.quiet)));
+        }
+        Sinks::new(sinks, bars)
+    }
+
+    /// A `job run` shard's sinks: stderr diagnostics, the framed results on stdout (unless
+    /// `framed_stdout` is false), the termination-message summary, then `--post-results`.
+    pub fn for_shard(
+        config: &mut ScanConfig,
+        state: shard::SharedShard,
+        framed_stdout: bool,
+        termination_log: std::path::PathBuf,
+        limit: usize,
+    ) -> Sinks {
+        let bars = Arc::new(progress_bars::Progress::new(false, 0));
+        let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(diagnostics::Diagnostics::new(
+            bars.clone(),
+            config.output.quiet,
+        ))];
+        if framed_stdout {
+            sinks.push(Box::new(shard::FramedStdoutSink::new(state.clone())));
+        }
+        sinks.push(Box::new(shard::TerminationSink::new(
+            state,
+            termination_log,
+            limit,
+        )));
+        if let Some(poster) = config.gates.poster.take() {
+            sinks.push(Box::new(delivery::DeliverySink::new(
+                poster,
+                config.output.quiet,
+            )));
         }
         Sinks::new(sinks, bars)
     }
