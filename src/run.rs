@@ -403,6 +403,11 @@ fn target_of(t: &ContainerTarget) -> Target {
         root: None,
         access: "exec".into(),
         access_detail: None,
+        workload: pod.metadata.owner_references.as_ref().and_then(|refs| {
+            refs.iter()
+                .find(|r| r.controller == Some(true))
+                .map(|r| (r.kind.clone(), r.name.clone()))
+        }),
     }
 }
 
@@ -439,7 +444,9 @@ fn validate(args: &ScanArgs) -> Result<(), RunError> {
 async fn scan(args: ScanArgs) -> Result<i32, RunError> {
     validate(&args)?;
     let profiles = load_profiles(&args.profiles)?;
-    let gate = Gate::load(&args)?;
+    let mut gate = Gate::load(&args)?;
+    let started = jiff::Timestamp::now();
+    let mut context = None;
     let plan = ProbePlan::for_profiles(
         &profiles.iter().map(|p| (**p).clone()).collect::<Vec<_>>(),
         args.max_file_size,
@@ -496,6 +503,7 @@ async fn scan(args: ScanArgs) -> Result<i32, RunError> {
                 namespace: args.namespace.clone(),
             };
             let conn = connect(&cluster).await?;
+            context = conn.context.clone();
             let query = TargetQuery {
                 names: args.targets.clone(),
                 selector: args.selector.clone(),
@@ -526,7 +534,16 @@ async fn scan(args: ScanArgs) -> Result<i32, RunError> {
         }
     };
     errored |= reports.iter().any(|r| r.error.is_some());
-    finish(&args, &gate, &reports, errored, interrupted).await
+    finish(
+        &args,
+        &mut gate,
+        &reports,
+        errored,
+        interrupted,
+        started,
+        context.as_deref(),
+    )
+    .await
 }
 
 /// Decided once, at the end: interruption, then errors, then failures, then skips.
@@ -689,6 +706,7 @@ pub async fn scan_root(
 struct Gate {
     threshold: Option<Threshold>,
     poster: Option<crate::deliver::Poster>,
+    monitor: Option<crate::monitor::sinks::Monitor>,
 }
 
 impl Gate {
@@ -727,11 +745,10 @@ impl Gate {
                     },
                 };
                 let poster = Poster::new(&PostOptions {
-                    url: url.clone(),
-                    token,
                     ca_file: args.post_ca_file.clone(),
                     timeout: args.post_timeout,
                     retries: args.post_retries,
+                    ..PostOptions::post_results(url, token)
                 })
                 .map_err(|e| RunError::Usage(e.to_string()))?;
                 if !args.quiet {
@@ -742,17 +759,24 @@ impl Gate {
                 Some(poster)
             }
         };
-        Ok(Gate { threshold, poster })
+        let monitor = crate::monitor::sinks::Monitor::setup(args).map_err(RunError::Usage)?;
+        Ok(Gate {
+            threshold,
+            poster,
+            monitor,
+        })
     }
 }
 
 /// After the scan: verdicts, every local output, then delivery; the exit code.
 async fn finish(
     args: &ScanArgs,
-    gate: &Gate,
+    gate: &mut Gate,
     reports: &[ContainerReport],
     errored: bool,
     interrupted: bool,
+    started: jiff::Timestamp,
+    context: Option<&str>,
 ) -> Result<i32, RunError> {
     let verdicts: Option<Vec<Verdict>> = gate.threshold.as_ref().map(|t| {
         reports
@@ -764,7 +788,23 @@ async fn finish(
         reports,
         verdicts: verdicts.as_deref(),
     };
-    let written = write_outputs(args, &outcome);
+    let mut written = write_outputs(args, &outcome);
+    let run = crate::monitor::RunInfo {
+        reports,
+        verdicts: verdicts.as_deref(),
+        errored,
+        interrupted,
+        started,
+        finished: jiff::Timestamp::now(),
+    };
+    if let Some(m) = &gate.monitor {
+        if let Err(e) = m.write_local(&run) {
+            eprintln!("error: {e}");
+            if written.is_ok() {
+                written = Err(RunError::Io(e));
+            }
+        }
+    }
     for (r, v) in outcome.iter() {
         match v {
             Some(v) if !v.met() => {
@@ -781,8 +821,22 @@ async fn finish(
         eprintln!("threshold met by {met} of {} container(s)", v.len());
     }
     let mut delivery_failed = false;
-    if let (Some(poster), false) = (&gate.poster, interrupted) {
-        delivery_failed = !deliver_all(poster, reports, args.quiet).await;
+    if !interrupted {
+        let hdf_locations = hdf_locations(args, reports);
+        let post = async {
+            match &gate.poster {
+                Some(poster) => deliver_all(poster, reports, args.quiet).await,
+                None => true,
+            }
+        };
+        let monitor = async {
+            match gate.monitor.as_mut() {
+                Some(m) => m.deliver(&run, context, hdf_locations).await.is_empty(),
+                None => true,
+            }
+        };
+        let (posted, monitored) = futures::join!(post, monitor);
+        delivery_failed = !posted || !monitored;
     }
     written?;
     Ok(gate_exit_code(
@@ -790,6 +844,28 @@ async fn finish(
         verdicts.as_deref(),
         delivery_failed,
     ))
+}
+
+/// Where each report's HDF document went, for the alerts' `hdf_location`.
+fn hdf_locations(args: &ScanArgs, reports: &[ContainerReport]) -> Vec<Option<String>> {
+    reports
+        .iter()
+        .map(|r| {
+            if let Some(dir) = &args.output_dir {
+                Some(
+                    dir.join(json::file_name(&r.target.id()))
+                        .display()
+                        .to_string(),
+                )
+            } else {
+                args.post_results.as_ref().map(|u| {
+                    u.parse::<hyper::Uri>()
+                        .map(|u| crate::deliver::display_url(&u))
+                        .unwrap_or_default()
+                })
+            }
+        })
+        .collect()
 }
 
 fn render(
