@@ -117,7 +117,12 @@ impl Drop for Daemon {
 }
 
 /// A plain HTTP/1.0 exchange on loopback (no chunked answers), with a deadline.
-fn http(method: &str, port: u16, path: &str, body: Option<&[u8]>) -> std::io::Result<(u16, String)> {
+fn http(
+    method: &str,
+    port: u16,
+    path: &str,
+    body: Option<&[u8]>,
+) -> std::io::Result<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(10)))?;
     s.set_write_timeout(Some(Duration::from_secs(10)))?;
@@ -247,8 +252,9 @@ fn prometheus_config(dir: &Path, pushgateway: u16, sd_file: &Path) -> PathBuf {
 #[test]
 #[ignore = "needs the local cluster and Debian's prometheus packages: run tests/run-all"]
 fn cluster_scan_metrics_reach_prometheus_through_the_pushgateway_and_the_textfile_collector() {
-    let kubeconfig = std::env::var_os("CINC_SCAN_E2E_KUBECONFIG")
-        .expect("CINC_SCAN_E2E_KUBECONFIG is not set: the end-to-end suite runs through tests/run-all");
+    let kubeconfig = std::env::var_os("CINC_SCAN_E2E_KUBECONFIG").expect(
+        "CINC_SCAN_E2E_KUBECONFIG is not set: the end-to-end suite runs through tests/run-all",
+    );
     assert!(Path::new(&kubeconfig).exists(), "is the cluster up?");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -372,14 +378,20 @@ fn cluster_scan_metrics_reach_prometheus_through_the_pushgateway_and_the_textfil
     assert_eq!(r[0]["metric"]["note"], HOSTILE, "{}", r[0]);
     let r = query(
         &prom,
-        &format!("cinc_scan_target_info{{job=\"cinc_scan\",instance=\"{instance}\",access=\"exec\"}}"),
+        &format!(
+            "cinc_scan_target_info{{job=\"cinc_scan\",instance=\"{instance}\",access=\"exec\"}}"
+        ),
         3,
     );
     assert_eq!(r.len(), 3, "{r:?}");
-    assert!(r.iter().all(|s| s["metric"]["image"] == "cinc-scan.local/standard:v1"));
+    assert!(r
+        .iter()
+        .all(|s| s["metric"]["image"] == "cinc-scan.local/standard:v1"));
     let r = query(
         &prom,
-        &format!("cinc_scan_targets{{job=\"cinc_scan\",instance=\"{instance}\",result=\"scanned\"}}"),
+        &format!(
+            "cinc_scan_targets{{job=\"cinc_scan\",instance=\"{instance}\",result=\"scanned\"}}"
+        ),
         1,
     );
     assert_eq!(value(&r[0]), 3.0);
@@ -433,14 +445,19 @@ fn cluster_scan_metrics_reach_prometheus_through_the_pushgateway_and_the_textfil
     loop {
         let r = query(
             &prom,
-            &format!("cinc_scan_targets{{job=\"cinc_scan\",instance=\"{instance}\",result=\"scanned\"}}"),
+            &format!(
+                "cinc_scan_targets{{job=\"cinc_scan\",instance=\"{instance}\",result=\"scanned\"}}"
+            ),
             1,
         );
         if value(&r[0]) == 1.0 {
             assert!(r[0]["metric"].get("note").is_none(), "{:?}", r[0]);
             break;
         }
-        assert!(Instant::now() < deadline, "the second push did not replace the group");
+        assert!(
+            Instant::now() < deadline,
+            "the second push did not replace the group"
+        );
         std::thread::sleep(Duration::from_millis(500));
     }
 }
@@ -540,7 +557,11 @@ fn alerts_reach_alertmanager_deduplicate_and_resolve() {
     let o = scan();
     assert_eq!(o.status.code(), Some(3), "threshold violated: {}", text(&o));
     let firing = alerts(&am, control_filter);
-    assert_eq!(firing.len(), 1, "only the critical control fires: {firing:?}");
+    assert_eq!(
+        firing.len(),
+        1,
+        "only the critical control fires: {firing:?}"
+    );
     let a = &firing[0];
     let labels = &a["labels"];
     assert_eq!(labels["control_id"], "mon-01");
@@ -558,7 +579,10 @@ fn alerts_reach_alertmanager_deduplicate_and_resolve() {
     let starts = a["startsAt"].as_str().unwrap().to_string();
     let ends: jiff::Timestamp = a["endsAt"].as_str().unwrap().parse().unwrap();
     let left = ends.duration_since(jiff::Timestamp::now()).as_secs_f64();
-    assert!(left > 3000.0 && left <= 3600.0, "endsAt in about 1h: {left}s");
+    assert!(
+        left > 3000.0 && left <= 3600.0,
+        "endsAt in about 1h: {left}s"
+    );
     let fingerprint = a["fingerprint"].clone();
     let thr = alerts(&am, "alertname=\"CincScanThresholdViolated\"");
     assert_eq!(thr.len(), 1, "{thr:?}");
@@ -583,7 +607,10 @@ fn alerts_reach_alertmanager_deduplicate_and_resolve() {
     let o = scan();
     assert_eq!(o.status.code(), Some(0), "threshold met now: {}", text(&o));
     let after = alerts(&am, control_filter);
-    assert!(after.is_empty(), "resolved alerts are not active: {after:?}");
+    assert!(
+        after.is_empty(),
+        "resolved alerts are not active: {after:?}"
+    );
     assert!(alerts(&am, "alertname=\"CincScanThresholdViolated\"").is_empty());
     let st: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
     assert_eq!(st["alerts"].as_array().unwrap().len(), 0, "{st}");
