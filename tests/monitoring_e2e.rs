@@ -646,3 +646,192 @@ fn alerts_reach_alertmanager_deduplicate_and_resolve() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("could not deliver alerts"), "{stderr}");
 }
+
+/// The fenced YAML block of the README that starts with `first_line`.
+fn readme_block(first_line: &str) -> String {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find(&format!("```yaml\n{first_line}\n"))
+        .unwrap_or_else(|| panic!("README has no yaml block starting with {first_line}"));
+    let body = &readme[start + "```yaml\n".len()..];
+    body[..body.find("```").unwrap()].to_string()
+}
+
+#[test]
+#[ignore = "needs Debian's promtool and amtool: run tests/run-all"]
+fn readme_rules_and_route_pass_promtool_and_amtool() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.yml");
+    std::fs::write(&rules, readme_block("# cinc-scan-rules.yml")).unwrap();
+    let o = Command::new(tool("CINC_SCAN_PROMTOOL", "promtool"))
+        .args(["check", "rules"])
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "promtool check rules: {}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("SUCCESS: 3 rules found"),
+        "{}",
+        text(&o)
+    );
+    let am = dir.path().join("alertmanager.yml");
+    std::fs::write(&am, readme_block("# alertmanager.yml")).unwrap();
+    let o = Command::new(tool("CINC_SCAN_AMTOOL", "amtool"))
+        .args(["check-config"])
+        .arg(&am)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "amtool check-config: {}", text(&o));
+    // The route sends a critical control alert to the pager, the others to the channel.
+    for (labels, want) in [
+        (
+            vec!["alertname=CincScanControlFailed", "severity=critical"],
+            "security-pager",
+        ),
+        (
+            vec!["alertname=CincScanControlFailed", "severity=high"],
+            "security-channel",
+        ),
+        (vec!["alertname=Other"], "default"),
+    ] {
+        let o = Command::new(tool("CINC_SCAN_AMTOOL", "amtool"))
+            .args(["config", "routes", "test", "--config.file"])
+            .arg(&am)
+            .args(&labels)
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout).trim(),
+            want,
+            "{labels:?}: {}",
+            text(&o)
+        );
+    }
+}
+
+/// A namespace of this suite on the shared cluster, labelled, deleted when dropped.
+struct TestNamespace {
+    kubectl: PathBuf,
+    name: String,
+}
+
+impl TestNamespace {
+    fn kubectl(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut c = Command::new(&self.kubectl);
+        c.args(args)
+            .env(
+                "KUBECONFIG",
+                std::env::var_os("CINC_SCAN_E2E_KUBECONFIG").unwrap(),
+            )
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        let mut input = child.stdin.take().unwrap();
+        if let Some(s) = stdin {
+            input.write_all(s.as_bytes()).unwrap();
+        }
+        drop(input);
+        child.wait_with_output().unwrap()
+    }
+}
+
+impl Drop for TestNamespace {
+    fn drop(&mut self) {
+        let _ = self.kubectl(
+            &[
+                "delete",
+                "namespace",
+                &self.name,
+                "--wait=false",
+                "--ignore-not-found",
+            ],
+            None,
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn workload_labels_come_from_the_pods_controller() {
+    let kubectl = tool("CINC_SCAN_E2E_KUBECTL", "kubectl");
+    assert!(
+        std::env::var_os("CINC_SCAN_E2E_KUBECONFIG").is_some(),
+        "CINC_SCAN_E2E_KUBECONFIG is not set: run tests/run-all"
+    );
+    let ns = TestNamespace {
+        kubectl,
+        name: format!("cinc-mon-{}", std::process::id()),
+    };
+    let manifest = format!(
+        r#"apiVersion: v1
+kind: Namespace
+metadata:
+  name: {ns}
+  labels: {{app.kubernetes.io/part-of: cinc-scan-tests, cinc-scan.test/suite: monitoring}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: mon-web
+  namespace: {ns}
+  labels: {{cinc-scan.test/suite: monitoring}}
+spec:
+  replicas: 1
+  selector: {{matchLabels: {{app: mon-web}}}}
+  template:
+    metadata:
+      labels: {{app: mon-web, cinc-scan.test/suite: monitoring}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: app
+        image: cinc-scan.local/standard:v1
+        imagePullPolicy: Never
+"#,
+        ns = ns.name
+    );
+    let o = ns.kubectl(&["apply", "-f", "-"], Some(&manifest));
+    assert!(o.status.success(), "kubectl apply: {}", text(&o));
+    let o = ns.kubectl(
+        &[
+            "-n",
+            &ns.name,
+            "rollout",
+            "status",
+            "deployment/mon-web",
+            "--timeout=180s",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "rollout: {}", text(&o));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.prom");
+    let o = run(
+        &[
+            "-n",
+            &ns.name,
+            "-l",
+            "app=mon-web",
+            "-q",
+            "--metrics-file",
+            file.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(100), "{}", text(&o));
+    let metrics = std::fs::read_to_string(&file).unwrap();
+    let line = metrics
+        .lines()
+        .find(|l| l.starts_with("cinc_scan_target_error{"))
+        .unwrap_or_else(|| panic!("no cinc_scan_target_error in\n{metrics}"));
+    assert!(
+        line.contains("workload_kind=\"ReplicaSet\",workload_name=\"mon-web-"),
+        "{line}"
+    );
+    assert!(
+        line.contains(&format!("namespace=\"{}\"", ns.name)),
+        "{line}"
+    );
+}
