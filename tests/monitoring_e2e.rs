@@ -86,6 +86,8 @@ impl Daemon {
         } else {
             "/-/ready"
         };
+        // Behind TLS and basic auth: a TCP connection is as far as this client goes.
+        let tls = self.name.ends_with("-tls");
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -94,6 +96,9 @@ impl Daemon {
                     self.name,
                     std::fs::read_to_string(&self.log).unwrap_or_default()
                 );
+            }
+            if tls && TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
             }
             if let Ok((200, _)) = http("GET", self.port, path, None) {
                 return;
@@ -834,4 +839,146 @@ spec:
         line.contains(&format!("namespace=\"{}\"", ns.name)),
         "{line}"
     );
+}
+
+/// bcrypt (cost 4) of BASIC_PASSWORD, for the Pushgateway's web config.
+const BASIC_HASH: &str = "$2b$04$0XEbAkE0wGXJ6M6q5v93huTXWp3uPdpyPqXppx2tYGAhFpdbOrLgi";
+const BASIC_PASSWORD: &str = "e2e pass:word";
+
+#[test]
+#[ignore = "needs Debian's prometheus packages: run tests/run-all"]
+fn pushgateway_over_tls_with_basic_auth_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let tls = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    let web = d.join("web.yml");
+    std::fs::write(
+        &web,
+        format!(
+            "tls_server_config:\n  cert_file: {}\n  key_file: {}\nbasic_auth_users:\n  scanner: '{BASIC_HASH}'\n",
+            tls.join("server.pem").display(),
+            tls.join("server.key").display()
+        ),
+    )
+    .unwrap();
+    let pg_port = free_port();
+    let pg = Daemon::start(
+        "pushgateway-tls",
+        &tool("CINC_SCAN_PUSHGATEWAY", "prometheus-pushgateway"),
+        &[
+            format!("--web.listen-address=127.0.0.1:{pg_port}"),
+            format!("--web.config.file={}", web.display()),
+        ],
+        d,
+        pg_port,
+    );
+    let url = format!("https://127.0.0.1:{}", pg.port);
+    let creds = d.join("basic");
+    std::fs::write(&creds, format!("scanner:{BASIC_PASSWORD}\n")).unwrap();
+    let wrong = d.join("wrong");
+    std::fs::write(&wrong, "scanner:not-it\n").unwrap();
+    let ca = tls.join("ca.pem");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/alpine");
+    let push = |extra: &[&str]| {
+        let mut args = vec![
+            "--root",
+            root.to_str().unwrap(),
+            "-q",
+            "--pushgateway",
+            &url,
+            "--pushgateway-group",
+            "instance=tls",
+            "--post-ca-file",
+            ca.to_str().unwrap(),
+            "--post-retries",
+            "0",
+        ];
+        args.extend_from_slice(extra);
+        run(&args, &[])
+    };
+    // No credentials, wrong ones: 401, exit 4, the password never printed.
+    let o = push(&[]);
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    assert!(text(&o).contains("HTTP 401"), "{}", text(&o));
+    assert!(
+        text(&o).contains("--pushgateway-token-file"),
+        "{}",
+        text(&o)
+    );
+    let o = push(&["--pushgateway-basic-auth-file", wrong.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    assert!(text(&o).contains("check the token"), "{}", text(&o));
+    assert!(!text(&o).contains("not-it"), "{}", text(&o));
+    // The system CAs do not know the test CA: refused, not retried.
+    let o = run(
+        &[
+            "--root",
+            root.to_str().unwrap(),
+            "-q",
+            "--pushgateway",
+            &url,
+            "--pushgateway-basic-auth-file",
+            creds.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    assert!(text(&o).contains("--post-ca-file"), "{}", text(&o));
+    // The right ones, from a file and from the environment.
+    let o = push(&["--pushgateway-basic-auth-file", creds.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(100), "{}", text(&o));
+    assert!(!text(&o).contains(BASIC_PASSWORD));
+    let basic = format!("scanner:{BASIC_PASSWORD}");
+    let args = vec![
+        "--root",
+        root.to_str().unwrap(),
+        "-q",
+        "--pushgateway",
+        &url,
+        "--pushgateway-group",
+        "instance=tls-env",
+        "--post-ca-file",
+        ca.to_str().unwrap(),
+        "--pushgateway-basic-auth-env",
+        "MON_E2E_BASIC",
+    ];
+    let o = run(&args, &[("MON_E2E_BASIC", &basic)]);
+    assert_eq!(o.status.code(), Some(100), "{}", text(&o));
+
+    // A Prometheus that scrapes the same Pushgateway over TLS with the same credentials sees
+    // both groups.
+    let cfg = d.join("prometheus.yml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "global:\n  scrape_interval: 1s\nscrape_configs:\n\
+             - job_name: pushgateway\n  honor_labels: true\n  scheme: https\n\
+             \x20 tls_config: {{ca_file: '{}'}}\n\
+             \x20 basic_auth: {{username: scanner, password: '{BASIC_PASSWORD}'}}\n\
+             \x20 static_configs: [{{targets: ['127.0.0.1:{}']}}]\n",
+            ca.display(),
+            pg.port
+        ),
+    )
+    .unwrap();
+    let prom_port = free_port();
+    let prom = Daemon::start(
+        "prometheus",
+        &tool("CINC_SCAN_PROMETHEUS", "prometheus"),
+        &[
+            format!("--config.file={}", cfg.display()),
+            format!("--storage.tsdb.path={}", d.join("tsdb").display()),
+            format!("--web.listen-address=127.0.0.1:{prom_port}"),
+        ],
+        d,
+        prom_port,
+    );
+    let r = query(&prom, "cinc_scan_run_success{job=\"cinc_scan\"}", 2);
+    let mut instances: Vec<&str> = r
+        .iter()
+        .map(|s| s["metric"]["instance"].as_str().unwrap())
+        .collect();
+    instances.sort();
+    assert_eq!(instances, ["tls", "tls-env"]);
+    assert!(r.iter().all(|s| value(s) == 1.0), "{r:?}");
 }
