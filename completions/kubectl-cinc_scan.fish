@@ -73,7 +73,7 @@ openmetrics\t'OpenMetrics 1.0 text'"
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l extra-label -d 'Add a label to every metric and alert, e.g. cluster=prod (repeatable)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l pushgateway -d 'PUT the metrics to this Prometheus Pushgateway (http(s)://host:9091) after the scan; exit code 4 if it cannot be delivered' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l pushgateway-job -d 'The job of the Pushgateway grouping key' -r
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l pushgateway-group -d 'A label of the Pushgateway grouping key (repeatable) [default: instance=<the kubeconfig context, or the host name for --root>]' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l pushgateway-group -d 'A label of the Pushgateway grouping key (repeatable) [default: instance=<the kubeconfig context; in-cluster inside a pod; the host name for --root>]' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l pushgateway-token-env -d 'Environment variable with a bearer token for --pushgateway [default: CINC_SCAN_PUSHGATEWAY_TOKEN, if set]' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l pushgateway-token-file -d 'File with a bearer token for --pushgateway' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l pushgateway-basic-auth-file -d 'File with USER:PASSWORD for basic auth to --pushgateway' -r -F

@@ -68,7 +68,7 @@ openmetrics\:"OpenMetrics 1.0 text"))' \
 '*--extra-label=[Add a label to every metric and alert, e.g. cluster=prod (repeatable)]:NAME=VALUE:_default' \
 '--pushgateway=[PUT the metrics to this Prometheus Pushgateway (http(s)\://host\:9091) after the scan; exit code 4 if it cannot be delivered]:URL:_default' \
 '--pushgateway-job=[The job of the Pushgateway grouping key]:NAME:_default' \
-'*--pushgateway-group=[A label of the Pushgateway grouping key (repeatable) \[default\: instance=<the kubeconfig context, or the host name for --root>\]]:NAME=VALUE:_default' \
+'*--pushgateway-group=[A label of the Pushgateway grouping key (repeatable) \[default\: instance=<the kubeconfig context; in-cluster inside a pod; the host name for --root>\]]:NAME=VALUE:_default' \
 '(--pushgateway-token-file --pushgateway-basic-auth-file --pushgateway-basic-auth-env)--pushgateway-token-env=[Environment variable with a bearer token for --pushgateway \[default\: CINC_SCAN_PUSHGATEWAY_TOKEN, if set\]]:NAME:_default' \
 '(--pushgateway-basic-auth-file --pushgateway-basic-auth-env)--pushgateway-token-file=[File with a bearer token for --pushgateway]:PATH:_files' \
 '(--pushgateway-basic-auth-env)--pushgateway-basic-auth-file=[File with USER\:PASSWORD for basic auth to --pushgateway]:PATH:_files' \

@@ -378,7 +378,8 @@ pub struct ScanArgs {
     pub pushgateway_job: String,
 
     /// A label of the Pushgateway grouping key (repeatable)
-    /// [default: instance=<the kubeconfig context, or the host name for --root>]
+    /// [default: instance=<the kubeconfig context; in-cluster inside a pod; the host name for
+    /// --root>]
     #[arg(long = "pushgateway-group", value_name = "NAME=VALUE", value_parser = crate::monitor::parse_label, requires = "pushgateway")]
     pub pushgateway_group: Vec<(String, String)>,
 

@@ -429,7 +429,71 @@ fn cluster_scan_metrics_reach_prometheus_through_the_pushgateway_and_the_textfil
     let r = query(&prom, "node_textfile_scrape_error{job=\"textfile\"}", 1);
     assert_eq!(value(&r[0]), 0.0, "node_exporter could not read the file");
 
-    // The group is replaced by the next run (PUT): one container now.
+    // A run that cannot scan every target (a pod that does not exist) keeps the time of the
+    // last good run, in the Pushgateway group (POST) and in the metrics file.
+    let last = |prom: &Daemon| {
+        value(&query(
+            prom,
+            &format!("cinc_scan_last_success_timestamp_seconds{{job=\"cinc_scan\",instance=\"{instance}\"}}"),
+            1,
+        )[0])
+    };
+    let good = last(&prom);
+    let file_value = |p: &Path| {
+        let t = std::fs::read_to_string(p).unwrap();
+        t.lines()
+            .find(|l| l.starts_with("cinc_scan_last_success_timestamp_seconds"))
+            .and_then(|l| l.rsplit_once(' '))
+            .map(|(_, v)| v.parse::<f64>().unwrap())
+            .unwrap_or_else(|| panic!("no last success in\n{t}"))
+    };
+    let good_file = file_value(&prom_file);
+    assert!((good - good_file).abs() < 1.0, "{good} vs {good_file}");
+    let o = run(
+        &[
+            "-n",
+            "cinc-demo",
+            "pod/standard",
+            "pod/no-such-pod-here",
+            "-q",
+            "--pushgateway",
+            &pg.url(),
+            "--pushgateway-group",
+            &format!("instance={instance}"),
+            "--pushgateway-group",
+            "shard=a/b",
+            "--metrics-file",
+            prom_file.to_str().unwrap(),
+            "--extra-label",
+            &extra,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let r = query(
+            &prom,
+            &format!("cinc_scan_run_success{{job=\"cinc_scan\",instance=\"{instance}\"}}"),
+            1,
+        );
+        if value(&r[0]) == 0.0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the failed run was not pushed");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert_eq!(
+        last(&prom),
+        good,
+        "the failed run kept the last success time"
+    );
+    assert_eq!(file_value(&prom_file), good_file);
+    assert!(std::fs::read_to_string(&prom_file)
+        .unwrap()
+        .contains("cinc_scan_run_success{note="));
+
+    // The group is replaced by the next good run (PUT): one container now.
     let o = run(
         &[
             "-n",
@@ -455,13 +519,14 @@ fn cluster_scan_metrics_reach_prometheus_through_the_pushgateway_and_the_textfil
             ),
             1,
         );
-        if value(&r[0]) == 1.0 {
-            assert!(r[0]["metric"].get("note").is_none(), "{:?}", r[0]);
+        // The series of the earlier runs (with the note label) go stale after the next scrape.
+        if r.len() == 1 && r[0]["metric"].get("note").is_none() {
+            assert_eq!(value(&r[0]), 1.0, "{:?}", r[0]);
             break;
         }
         assert!(
             Instant::now() < deadline,
-            "the second push did not replace the group"
+            "the last push did not replace the group: {r:?}"
         );
         std::thread::sleep(Duration::from_millis(500));
     }

@@ -329,11 +329,7 @@ impl Monitor {
             };
             let mut group = pg.group.clone();
             if group.is_empty() {
-                let instance = context
-                    .map(str::to_string)
-                    .or_else(host_name)
-                    .unwrap_or_else(|| "unknown".into());
-                group.push(("instance".into(), instance));
+                group.push(("instance".into(), default_instance(run, context)));
             }
             let url = pushgateway::push_url(&pg.base, &pg.job, &group);
             pg.poster.retarget(&url).map_err(|e| e.to_string())?;
@@ -462,6 +458,21 @@ async fn send_all(
             "{first} ({} of {total} requests failed)",
             failed.len()
         )),
+    }
+}
+
+/// The grouping key's instance: the kubeconfig context; `in-cluster` inside a pod (its host
+/// name would change with every Job pod and leave a group behind each time); the host name for
+/// `--root` scans.
+fn default_instance(run: &RunInfo<'_>, context: Option<&str>) -> String {
+    if let Some(c) = context {
+        return c.to_string();
+    }
+    let local = !run.reports.is_empty() && run.reports.iter().all(|r| r.target.root.is_some());
+    if local {
+        host_name().unwrap_or_else(|| "localhost".into())
+    } else {
+        "in-cluster".into()
     }
 }
 
