@@ -31,6 +31,20 @@ pub enum Format {
 }
 
 type Labels = Vec<(String, String)>;
+
+/// Longest platform label value (it comes from the container).
+const PLATFORM_LABEL_MAX: usize = 128;
+
+fn clip(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
 type GaugeFamily = Family<Labels, Gauge<f64, AtomicU64>>;
 
 /// The SAF status as a label value (`not_reviewed` is SAF's "skipped").
@@ -157,12 +171,15 @@ pub fn render(
         }
         set("cinc_scan_target_duration_seconds", &base, r.duration);
         let t = &r.target;
+        // The platform comes from the container's os-release: bounded, like all it says.
+        let platform = clip(&r.platform.name, PLATFORM_LABEL_MAX);
+        let release = clip(&r.platform.release, PLATFORM_LABEL_MAX);
         let mut info = vec![("access", t.access.as_str())];
-        if !r.platform.name.is_empty() {
-            info.push(("platform", r.platform.name.as_str()));
+        if !platform.is_empty() {
+            info.push(("platform", platform));
         }
-        if !r.platform.release.is_empty() {
-            info.push(("platform_release", r.platform.release.as_str()));
+        if !release.is_empty() {
+            info.push(("platform_release", release));
         }
         if let Some(node) = t.node.as_deref().filter(|n| !n.is_empty()) {
             info.push(("node", node));
@@ -230,6 +247,31 @@ pub fn render(
     };
     // Writing to a String cannot fail.
     encoded.expect("encoding metrics into a String");
+    sort_samples(&out)
+}
+
+/// The samples of each family in a stable order (the encoder follows a hash map's order), so
+/// that two runs with the same results write the same file. Comment lines stay where they are.
+fn sort_samples(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut samples: Vec<&str> = Vec::new();
+    let flush = |samples: &mut Vec<&str>, out: &mut String| {
+        samples.sort_unstable();
+        for s in samples.drain(..) {
+            out.push_str(s);
+            out.push('\n');
+        }
+    };
+    for line in text.lines() {
+        if line.starts_with('#') {
+            flush(&mut samples, &mut out);
+            out.push_str(line);
+            out.push('\n');
+        } else if !line.is_empty() {
+            samples.push(line);
+        }
+    }
+    flush(&mut samples, &mut out);
     out
 }
 
@@ -356,6 +398,15 @@ mod tests {
             ),
             "{text}"
         );
+        // Hostile os-release values are bounded.
+        let mut hostile = testdata::reports();
+        hostile[0].platform.name = "é".repeat(10_000);
+        let t = render(&run(&hostile[..1], None), &[], None, Format::Text);
+        let info = t
+            .lines()
+            .find(|l| l.starts_with("cinc_scan_target_info{"))
+            .unwrap();
+        assert!(info.len() < 400, "{}", info.len());
         // No raw newline inside a sample line: every line is a comment or a whole sample.
         for line in text.lines() {
             assert!(
@@ -363,6 +414,29 @@ mod tests {
                 "broken line: {line:?}"
             );
         }
+    }
+
+    #[test]
+    fn snapshot_is_stable() {
+        let reports = testdata::reports();
+        let verdicts = testdata::verdicts();
+        let extra = vec![("cluster".to_string(), "prod".to_string())];
+        let text = render(
+            &run(&reports, Some(&verdicts)),
+            &extra,
+            Some(1700000000.0),
+            Format::Text,
+        );
+        for _ in 0..3 {
+            let again = render(
+                &run(&reports, Some(&verdicts)),
+                &extra,
+                Some(1700000000.0),
+                Format::Text,
+            );
+            assert_eq!(text, again);
+        }
+        insta::assert_snapshot!(text);
     }
 
     #[test]
