@@ -440,6 +440,21 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_lists_every_metric() {
+        let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+        let listed: Vec<&str> = readme
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `cinc_scan_"))
+            .filter_map(|l| l.split('`').next())
+            .collect();
+        let ours: Vec<&str> = METRICS
+            .iter()
+            .map(|(n, _)| n.trim_start_matches("cinc_scan_"))
+            .collect();
+        assert_eq!(listed, ours, "README metric table and METRICS differ");
+    }
+
+    #[test]
     fn openmetrics_ends_with_eof() {
         let reports = testdata::reports();
         let text = render(&run(&reports, None), &[], None, Format::OpenMetrics);
