@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_cinc_scan_global_optspecs
-    string join \n n/namespace= A/all-namespaces l/selector= all c/container= context= cluster= user= kubeconfig= profile= o/output= output-dir= access= debug-image= debug-pull-policy= debug-ttl= debug-profile= root= timeout= concurrency= max-file-size= q/quiet no-progress color= threshold= threshold-inline= report= post-results= post-token-env= post-token-file= post-ca-file= post-timeout= post-retries= metrics-file= metrics-format= extra-label= pushgateway= pushgateway-job= pushgateway-group= pushgateway-token-env= pushgateway-token-file= pushgateway-basic-auth-file= pushgateway-basic-auth-env= alert-on= alert-expire-after= alertmanager= alertmanager-token-env= alertmanager-token-file= alertmanager-basic-auth-file= alertmanager-basic-auth-env= alert-webhook= alert-format= alert-webhook-token-env= alert-webhook-token-file= alert-state= h/help V/version
+    string join \n n/namespace= A/all-namespaces l/selector= all c/container= context= cluster= user= kubeconfig= profile= o/output= output-dir= access= debug-image= debug-pull-policy= debug-ttl= debug-profile= root= timeout= concurrency= max-file-size= q/quiet no-progress color= threshold= threshold-inline= report= post-results= post-token-env= post-token-file= post-ca-file= post-timeout= post-retries= metrics-file= metrics-format= metrics-per-control extra-label= pushgateway= pushgateway-job= pushgateway-group= pushgateway-token-env= pushgateway-token-file= pushgateway-basic-auth-file= pushgateway-basic-auth-env= alert-on= alert-expire-after= alertmanager= alertmanager-token-env= alertmanager-token-file= alertmanager-basic-auth-file= alertmanager-basic-auth-env= alert-webhook= alert-format= alert-webhook-token-env= alert-webhook-token-file= alert-state= h/help V/version
 end
 
 function __fish_kubectl_cinc_scan_needs_command
@@ -100,6 +100,7 @@ complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s A -
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l all -d 'Scan every pod of the namespace'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s q -l quiet -d 'Print only results: no progress, no notes on stderr'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l no-progress -d 'Do not draw progress bars'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l metrics-per-control -d 'Also one series per control (cinc_scan_control_status) in --metrics-file and --pushgateway: many more series'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s V -l version -d 'Print version'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "profiles" -d 'List, show or describe profiles'

@@ -82,6 +82,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results: no progress, no notes on stderr')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results: no progress, no notes on stderr')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Do not draw progress bars')
+            [CompletionResult]::new('--metrics-per-control', '--metrics-per-control', [CompletionResultType]::ParameterName, 'Also one series per control (cinc_scan_control_status) in --metrics-file and --pushgateway: many more series')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

@@ -95,6 +95,7 @@ none\:"Every failed control"))' \
 '-q[Print only results\: no progress, no notes on stderr]' \
 '--quiet[Print only results\: no progress, no notes on stderr]' \
 '--no-progress[Do not draw progress bars]' \
+'--metrics-per-control[Also one series per control (cinc_scan_control_status) in --metrics-file and --pushgateway\: many more series]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \

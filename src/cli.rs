@@ -364,6 +364,11 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value = "text", value_name = "FORMAT")]
     pub metrics_format: MetricsFormat,
 
+    /// Also one series per control (cinc_scan_control_status) in --metrics-file and
+    /// --pushgateway: many more series
+    #[arg(long)]
+    pub metrics_per_control: bool,
+
     /// Add a label to every metric and alert, e.g. cluster=prod (repeatable)
     #[arg(long = "extra-label", value_name = "NAME=VALUE", value_parser = crate::monitor::parse_label)]
     pub extra_labels: Vec<(String, String)>,

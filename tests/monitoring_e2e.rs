@@ -326,6 +326,7 @@ fn cluster_scan_metrics_reach_prometheus_through_the_pushgateway_and_the_textfil
             "shard=a/b",
             "--metrics-file",
             prom_file.to_str().unwrap(),
+            "--metrics-per-control",
             "--extra-label",
             &extra,
         ],
@@ -426,6 +427,21 @@ fn cluster_scan_metrics_reach_prometheus_through_the_pushgateway_and_the_textfil
     let sum: f64 = r.iter().map(value).sum();
     assert_eq!(sum as usize, failed);
     assert!(r.iter().all(|s| s["metric"]["note"] == HOSTILE), "{r:?}");
+    // --metrics-per-control: one series per control, its status a label.
+    let controls = standard["profiles"][0]["controls"].as_array().unwrap();
+    let r = query(
+        &prom,
+        "count(cinc_scan_control_status{job=\"textfile\",pod=\"standard\"})",
+        1,
+    );
+    assert_eq!(value(&r[0]) as usize, controls.len());
+    let r = query(
+        &prom,
+        "cinc_scan_control_status{job=\"textfile\",pod=\"standard\",control_id=\"cb-surf-05\"}",
+        1,
+    );
+    let want = saf_status(controls.iter().find(|c| c["id"] == "cb-surf-05").unwrap());
+    assert_eq!(r[0]["metric"]["status"], want, "{:?}", r[0]);
     let r = query(&prom, "node_textfile_scrape_error{job=\"textfile\"}", 1);
     assert_eq!(value(&r[0]), 0.0, "node_exporter could not read the file");
 

@@ -104,6 +104,11 @@ pub const METRICS: &[(&str, &str)] = &[
     ),
     ("cinc_scan_run_duration_seconds", "How long the run took"),
     (
+        "cinc_scan_control_status",
+        "With --metrics-per-control: one series per control, labelled with its SAF status; \
+         always 1",
+    ),
+    (
         "cinc_scan_last_success_timestamp_seconds",
         "When the last successful run finished, in seconds since the Unix epoch (alert on its \
          age for stale scans)",
@@ -117,6 +122,17 @@ pub fn render(
     extra: &[(String, String)],
     last_success: Option<f64>,
     format: Format,
+) -> String {
+    render_with(run, extra, last_success, format, false)
+}
+
+/// The same; with `per_control`, also `cinc_scan_control_status` (one series per control).
+pub fn render_with(
+    run: &RunInfo<'_>,
+    extra: &[(String, String)],
+    last_success: Option<f64>,
+    format: Format,
+    per_control: bool,
 ) -> String {
     let families: Vec<GaugeFamily> = METRICS.iter().map(|_| GaugeFamily::default()).collect();
     let family = |name: &str| -> &GaugeFamily {
@@ -170,6 +186,22 @@ pub fn render(
             );
         }
         set("cinc_scan_target_duration_seconds", &base, r.duration);
+        if per_control {
+            for p in &r.profiles {
+                for c in &p.controls {
+                    let labels = with(
+                        &base,
+                        &[
+                            ("profile", p.profile.name.as_str()),
+                            ("control_id", c.control.id.as_str()),
+                            ("severity", c.severity().name()),
+                            ("status", status_label(c.saf_status())),
+                        ],
+                    );
+                    set("cinc_scan_control_status", &labels, 1.0);
+                }
+            }
+        }
         let t = &r.target;
         // The platform comes from the container's os-release: bounded, like all it says.
         let platform = clip(&r.platform.name, PLATFORM_LABEL_MAX);
@@ -238,6 +270,9 @@ pub fn render(
 
     let mut registry = Registry::default();
     for ((name, help), f) in METRICS.iter().zip(families) {
+        if *name == "cinc_scan_control_status" && !per_control {
+            continue;
+        }
         registry.register(*name, *help, f);
     }
     let mut out = String::new();
@@ -361,7 +396,14 @@ mod tests {
         assert!(text
             .contains("cinc_scan_last_success_timestamp_seconds{cluster=\"prod\"} 1700000000.0\n"));
         // Types and help, one per family, gauges only; no timestamps on samples.
-        for (name, _) in METRICS {
+        assert!(
+            !text.contains("cinc_scan_control_status"),
+            "not unless asked for"
+        );
+        for (name, _) in METRICS
+            .iter()
+            .filter(|(n, _)| *n != "cinc_scan_control_status")
+        {
             assert_eq!(
                 sample(&text, &format!("# TYPE {name} ")),
                 [format!("# TYPE {name} gauge").as_str()]
@@ -437,6 +479,18 @@ mod tests {
             assert_eq!(text, again);
         }
         insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn per_control_series_when_asked_for() {
+        let reports = testdata::reports();
+        let text = render_with(&run(&reports, None), &[], None, Format::Text, true);
+        let lines = sample(&text, "cinc_scan_control_status{");
+        // Six controls in web-0, one (errored) in web-1.
+        assert_eq!(lines.len(), 7, "{text}");
+        assert!(text.contains(
+            "cinc_scan_control_status{namespace=\"shop\",pod=\"web-0\",container=\"app\",image=\"registry.example/web:1.4\",profile=\"demo\",control_id=\"bad-1\",severity=\"critical\",status=\"failed\"} 1.0\n"
+        ), "{text}");
     }
 
     #[test]

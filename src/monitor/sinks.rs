@@ -25,6 +25,7 @@ const STATE_MAX_BYTES: u64 = 16 << 20;
 pub struct Monitor {
     metrics_file: Option<PathBuf>,
     metrics_format: Format,
+    per_control: bool,
     extra: Vec<(String, String)>,
     pushgateway: Option<Pushgateway>,
     alertmanager: Option<Poster>,
@@ -244,6 +245,7 @@ impl Monitor {
                 MetricsFormat::Openmetrics => Format::OpenMetrics,
             },
             extra: args.extra_labels.clone(),
+            per_control: args.metrics_per_control,
             pushgateway,
             alertmanager,
             webhook,
@@ -274,7 +276,13 @@ impl Monitor {
                 .flatten()
                 .and_then(|t| metrics::previous_last_success(&t))
         };
-        let text = metrics::render(run, &self.extra, last_success, self.metrics_format);
+        let text = metrics::render_with(
+            run,
+            &self.extra,
+            last_success,
+            self.metrics_format,
+            self.per_control,
+        );
         let result = (|| {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)?;
@@ -320,6 +328,7 @@ impl Monitor {
             alertmanager,
             webhook,
             extra,
+            per_control,
             ..
         } = self;
         let extra: &[(String, String)] = extra;
@@ -343,7 +352,7 @@ impl Monitor {
             } else {
                 (Method::POST, None)
             };
-            let body = metrics::render(run, extra, last, Format::Text);
+            let body = metrics::render_with(run, extra, last, Format::Text, *per_control);
             pg.poster
                 .send(
                     method,
