@@ -1063,3 +1063,107 @@ fn pushgateway_over_tls_with_basic_auth_from_a_file() {
     assert_eq!(instances, ["tls", "tls-env"]);
     assert!(r.iter().all(|s| value(s) == 1.0), "{r:?}");
 }
+
+/// Serve one file on loopback with a Content-Type, to every request, until dropped.
+struct FileServer {
+    port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl FileServer {
+    fn start(path: PathBuf, content_type: &'static str) -> FileServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::spawn(move || {
+            while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((mut s, _)) => {
+                        let _ = s.set_nonblocking(false);
+                        let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+                        let mut buf = [0u8; 8192];
+                        let _ = s.read(&mut buf);
+                        let body = std::fs::read(&path).unwrap_or_default();
+                        let _ = write!(
+                            s,
+                            "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            body.len()
+                        );
+                        let _ = s.write_all(&body);
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(50)),
+                }
+            }
+        });
+        FileServer { port, stop }
+    }
+}
+
+impl Drop for FileServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[test]
+#[ignore = "needs Debian's prometheus: run tests/run-all"]
+fn openmetrics_file_is_parsed_by_prometheus() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let file = d.join("scan.om");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/alpine");
+    let o = run(
+        &[
+            "--root",
+            root.to_str().unwrap(),
+            "-q",
+            "--metrics-file",
+            file.to_str().unwrap(),
+            "--metrics-format",
+            "openmetrics",
+            "--extra-label",
+            &format!("note={HOSTILE}"),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(100), "{}", text(&o));
+    assert!(std::fs::read_to_string(&file).unwrap().ends_with("# EOF\n"));
+    // Served as OpenMetrics, so Prometheus parses it with its OpenMetrics parser.
+    let server = FileServer::start(
+        file.clone(),
+        "application/openmetrics-text; version=1.0.0; charset=utf-8",
+    );
+    let cfg = d.join("prometheus.yml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "global:\n  scrape_interval: 1s\nscrape_configs:\n\
+             - job_name: om\n  static_configs: [{{targets: ['127.0.0.1:{}']}}]\n",
+            server.port
+        ),
+    )
+    .unwrap();
+    let prom_port = free_port();
+    let prom = Daemon::start(
+        "prometheus",
+        &tool("CINC_SCAN_PROMETHEUS", "prometheus"),
+        &[
+            format!("--config.file={}", cfg.display()),
+            format!("--storage.tsdb.path={}", d.join("tsdb").display()),
+            format!("--web.listen-address=127.0.0.1:{prom_port}"),
+        ],
+        d,
+        prom_port,
+    );
+    let r = query(&prom, "cinc_scan_run_success{job=\"om\"}", 1);
+    assert_eq!(value(&r[0]), 1.0);
+    assert_eq!(r[0]["metric"]["note"], HOSTILE);
+    let r = query(&prom, "up{job=\"om\"}", 1);
+    assert_eq!(value(&r[0]), 1.0, "the scrape failed: {:?}", r[0]);
+    let r = query(&prom, "count(cinc_scan_controls{job=\"om\"})", 1);
+    assert_eq!(value(&r[0]), 25.0);
+    let r = query(&prom, "cinc_scan_target_info{job=\"om\"}", 1);
+    assert_eq!(r[0]["metric"]["access"], "local");
+}
