@@ -661,4 +661,27 @@ async fn monitoring_flags_are_checked_before_the_scan() {
         assert_eq!(out.status.code(), Some(2), "{flags:?}: {stderr}");
         assert!(stderr.contains(want), "{flags:?}: {stderr}");
     }
+    // A state file that is not ours is refused before anything is sent.
+    let server = serve(vec![reply(200)], false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    std::fs::write(&state, "{\"not\": \"ours\"}").unwrap();
+    let url = format!("http://{}/", server.addr);
+    let out = run(
+        args(&[
+            "--alertmanager",
+            &url,
+            "--alert-state",
+            state.to_str().unwrap(),
+        ]),
+        vec![],
+    )
+    .await;
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("is not a state file this tool wrote"),
+        "{stderr}"
+    );
+    assert!(server.seen().is_empty());
 }

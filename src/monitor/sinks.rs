@@ -491,3 +491,47 @@ fn host_name() -> Option<String> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata;
+
+    fn run(reports: &[crate::results::ContainerReport]) -> RunInfo<'_> {
+        let now = jiff::Timestamp::now();
+        RunInfo {
+            reports,
+            verdicts: None,
+            errored: false,
+            interrupted: false,
+            started: now,
+            finished: now,
+        }
+    }
+
+    #[test]
+    fn default_instance_is_the_context_then_in_cluster_then_the_host() {
+        let reports = testdata::reports();
+        assert_eq!(default_instance(&run(&reports), Some("prod")), "prod");
+        assert_eq!(default_instance(&run(&reports), None), "in-cluster");
+        let mut local = reports[..1].to_vec();
+        local[0].target = crate::results::Target {
+            root: Some("/srv/rootfs".into()),
+            access: "local".into(),
+            ..Default::default()
+        };
+        let host = default_instance(&run(&local), None);
+        assert!(!host.is_empty() && host != "in-cluster", "{host}");
+    }
+
+    #[test]
+    fn earlier_files_are_read_back_only_when_small_and_regular() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(read_back(&dir.path().join("none"), "x").unwrap(), None);
+        let e = read_back(dir.path(), "the state").unwrap_err();
+        assert!(e.contains("not a regular file"), "{e}");
+        let f = dir.path().join("f");
+        std::fs::write(&f, "hello").unwrap();
+        assert_eq!(read_back(&f, "x").unwrap().as_deref(), Some("hello"));
+    }
+}
