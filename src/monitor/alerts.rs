@@ -552,8 +552,9 @@ mod tests {
         let ctl = reports[0].profiles[0].controls[1].clone();
         for n in 0..500 {
             let mut c = ctl.clone();
-            c.control.id = format!("many-{n}");
-            c.control.title = "x".repeat(300);
+            let meta = std::sync::Arc::make_mut(&mut c.control);
+            meta.id = format!("many-{n}");
+            meta.title = "x".repeat(300);
             reports[0].profiles[0].controls.push(c);
         }
         let big = plan(

@@ -22,9 +22,17 @@ const ALERTMANAGER_CHUNK: usize = 200;
 /// The largest earlier metrics or state file we read back.
 const STATE_MAX_BYTES: u64 = 16 << 20;
 
+/// `--metrics-file`: a local output.
+pub struct MetricsFile {
+    path: PathBuf,
+    format: Format,
+    per_control: bool,
+    extra: Vec<(String, String)>,
+    quiet: bool,
+}
+
 pub struct Monitor {
-    metrics_file: Option<PathBuf>,
-    metrics_format: Format,
+    metrics_file: Option<MetricsFile>,
     per_control: bool,
     extra: Vec<(String, String)>,
     pushgateway: Option<Pushgateway>,
@@ -110,20 +118,48 @@ fn poster(args: &ScanArgs, url: &str, auth: Auth<'_>) -> Result<Poster, String> 
 
 /// Read a small file we wrote before; `None` when it does not exist.
 fn read_back(path: &Path, what: &str) -> Result<Option<String>, String> {
-    match std::fs::metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read {what} '{}': {e}", path.display())),
-        Ok(m) if !m.is_file() || m.len() > STATE_MAX_BYTES => {
-            return Err(format!(
-                "{what} '{}' is not a regular file under 16 MiB",
-                path.display()
-            ))
-        }
-        Ok(_) => {}
+    match crate::fsio::read_text(path, STATE_MAX_BYTES) {
+        Ok(t) => Ok(Some(t)),
+        Err(crate::fsio::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("cannot read {what} '{}': {e}", path.display())),
     }
-    std::fs::read_to_string(path)
-        .map(Some)
-        .map_err(|e| format!("cannot read {what} '{}': {e}", path.display()))
+}
+
+impl MetricsFile {
+    /// Write it atomically (0644); a failed run keeps the earlier last-success time.
+    pub fn write(&self, run: &RunInfo<'_>) -> Result<(), String> {
+        let path = &self.path;
+        let last_success = if run.success() {
+            Some(run.finished.as_millisecond() as f64 / 1000.0)
+        } else {
+            read_back(path, "the earlier --metrics-file")
+                .ok()
+                .flatten()
+                .and_then(|t| metrics::previous_last_success(&t))
+        };
+        let text = metrics::render_with(
+            run,
+            &self.extra,
+            last_success,
+            self.format,
+            self.per_control,
+        );
+        let result = (|| {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            crate::fsio::write_atomic(path, text.as_bytes(), 0o644)
+        })();
+        match result {
+            Ok(()) => {
+                if !self.quiet {
+                    eprintln!("wrote metrics to {}", path.display());
+                }
+                Ok(())
+            }
+            Err(e) => Err(format!("cannot write metrics to '{}': {e}", path.display())),
+        }
+    }
 }
 
 impl Monitor {
@@ -239,11 +275,16 @@ impl Monitor {
             },
         };
         Ok(Some(Monitor {
-            metrics_file: args.metrics_file.clone(),
-            metrics_format: match args.metrics_format {
-                MetricsFormat::Text => Format::Text,
-                MetricsFormat::Openmetrics => Format::OpenMetrics,
-            },
+            metrics_file: args.metrics_file.as_ref().map(|path| MetricsFile {
+                path: path.clone(),
+                format: match args.metrics_format {
+                    MetricsFormat::Text => Format::Text,
+                    MetricsFormat::Openmetrics => Format::OpenMetrics,
+                },
+                per_control: args.metrics_per_control,
+                extra: args.extra_labels.clone(),
+                quiet: args.quiet,
+            }),
             extra: args.extra_labels.clone(),
             per_control: args.metrics_per_control,
             pushgateway,
@@ -263,39 +304,14 @@ impl Monitor {
         }
     }
 
-    /// `--metrics-file`, atomically (0644); a failed run keeps the earlier last-success time.
-    pub fn write_local(&self, run: &RunInfo<'_>) -> Result<(), String> {
-        let Some(path) = &self.metrics_file else {
-            return Ok(());
-        };
-        let last_success = if run.success() {
-            Some(run.finished.as_millisecond() as f64 / 1000.0)
-        } else {
-            read_back(path, "the earlier --metrics-file")
-                .ok()
-                .flatten()
-                .and_then(|t| metrics::previous_last_success(&t))
-        };
-        let text = metrics::render_with(
-            run,
-            &self.extra,
-            last_success,
-            self.metrics_format,
-            self.per_control,
-        );
-        let result = (|| {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
-            }
-            crate::report::json::write_atomic_with_mode(path, text.as_bytes(), 0o644)
-        })();
-        match result {
-            Ok(()) => {
-                self.note(&format!("wrote metrics to {}", path.display()));
-                Ok(())
-            }
-            Err(e) => Err(format!("cannot write metrics to '{}': {e}", path.display())),
-        }
+    /// The local part, for its own sink.
+    pub fn take_metrics_file(&mut self) -> Option<MetricsFile> {
+        self.metrics_file.take()
+    }
+
+    /// A Pushgateway, Alertmanager or webhook to send to.
+    pub fn has_remote(&self) -> bool {
+        self.pushgateway.is_some() || self.alertmanager.is_some() || self.webhook.is_some()
     }
 
     /// The remote sinks, concurrently; every failure is printed and returned.
@@ -424,7 +440,7 @@ impl Monitor {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir)?;
                 }
-                crate::report::json::write_atomic_with_mode(path, &bytes, 0o600)
+                crate::fsio::write_atomic(path, &bytes, 0o600)
             })();
             if let Err(e) = written {
                 failures.push(format!(
@@ -433,7 +449,8 @@ impl Monitor {
                 ));
             }
         }
-        for f in &failures {
+        // The caller reports the last one.
+        for f in &failures[..failures.len().saturating_sub(1)] {
             eprintln!("error: {f}");
         }
         failures
