@@ -10,6 +10,7 @@ pub mod exit;
 pub mod fsio;
 pub mod job;
 pub mod kube;
+pub mod monitor;
 pub mod profiles;
 pub mod rbac;
 pub mod report;

@@ -64,7 +64,10 @@ pub async fn run(config: &ScanConfig, sinks: &mut Sinks) -> Result<RunSummary, C
             query.namespace = conn.namespace.clone();
             let (targets, target_errors) = resolve(&conn.client, &query).await;
             let target_errors: Vec<String> = target_errors.iter().map(|e| e.to_string()).collect();
-            return Ok(run_targets(config, &conn.client, targets, &target_errors, sinks).await);
+            let mut summary =
+                run_targets(config, &conn.client, targets, &target_errors, sinks).await;
+            summary.context = conn.context.clone();
+            return Ok(summary);
         }
     };
     Ok(summarize(config, reports, errored, interrupted, started))
@@ -132,6 +135,7 @@ fn summarize(
         interrupted,
         started,
         finished: jiff::Timestamp::now(),
+        context: None,
     }
 }
 
@@ -244,6 +248,11 @@ fn target_of(t: &ContainerTarget, first_method: AccessMethod) -> Target {
         root: None,
         access: first_method.name().into(),
         access_detail: None,
+        workload: pod.metadata.owner_references.as_ref().and_then(|refs| {
+            refs.iter()
+                .find(|r| r.controller == Some(true))
+                .map(|r| (r.kind.clone(), r.name.clone()))
+        }),
     }
 }
 

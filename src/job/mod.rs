@@ -461,7 +461,24 @@ async fn run_shard(a: RunArgs) -> Result<i32, RunError> {
     let termination_log = a.termination_log.clone();
     let framed_stdout = !a.no_stdout_results;
     let linger = a.linger;
-    let mut config = crate::config::ScanConfig::for_listed(a.scan.clone())?;
+    let mut scan_args = a.scan.clone();
+    // shards push to one Pushgateway: each its own group, or they would replace each other
+    if scan_args.pushgateway.is_some()
+        && !scan_args
+            .pushgateway_group
+            .iter()
+            .any(|(k, _)| k == "shard")
+    {
+        if scan_args.pushgateway_group.is_empty() {
+            scan_args
+                .pushgateway_group
+                .push(("instance".into(), "in-cluster".into()));
+        }
+        scan_args
+            .pushgateway_group
+            .push(("shard".into(), a.shard_index.to_string()));
+    }
+    let mut config = crate::config::ScanConfig::for_listed(scan_args)?;
     let conn = connect(&ClusterOptions {
         kubeconfig: a.scan.kubeconfig.clone(),
         context: a.scan.context.clone(),

@@ -47,6 +47,9 @@ pub struct WireReport {
     pub node: Option<String>,
     pub access: String,
     pub access_detail: Option<String>,
+    /// The pod's controller (kind, name), for the metrics and alert labels.
+    #[serde(default)]
+    pub workload: Option<(String, String)>,
     pub platform: (String, String),
     pub error: Option<String>,
     pub start_time: String,
@@ -96,6 +99,7 @@ impl WireReport {
             node: r.target.node.clone(),
             access: r.target.access.clone(),
             access_detail: r.target.access_detail.clone(),
+            workload: r.target.workload.clone(),
             platform: (r.platform.name.clone(), r.platform.release.clone()),
             error: r.error.clone(),
             start_time: r.start_time.clone(),
@@ -179,6 +183,7 @@ impl WireReport {
                 root: None,
                 access: self.access.clone(),
                 access_detail: self.access_detail.clone(),
+                workload: self.workload.clone(),
             },
             platform: Platform {
                 name: self.platform.0.clone(),

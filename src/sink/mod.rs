@@ -4,6 +4,7 @@
 
 mod delivery;
 mod diagnostics;
+mod monitoring;
 mod output_dir;
 mod progress;
 pub mod progress_bars;
@@ -49,6 +50,8 @@ pub struct RunSummary {
     pub interrupted: bool,
     pub started: jiff::Timestamp,
     pub finished: jiff::Timestamp,
+    /// The kubeconfig context of a cluster scan (`None` in-cluster and for `--root`).
+    pub context: Option<String>,
 }
 
 impl RunSummary {
@@ -132,14 +135,28 @@ impl Sinks {
             bars.clone(),
             out.quiet,
         )));
+        let post_url = config.gates.poster.as_ref().map(|p| p.url());
         if let Some(poster) = config.gates.poster.take() {
             sinks.push(Box::new(delivery::DeliverySink::new(poster, out.quiet)));
+        }
+        if let Some(mut monitor) = config.gates.monitor.take() {
+            if let Some(file) = monitor.take_metrics_file() {
+                sinks.push(Box::new(monitoring::MetricsFileSink::new(file)));
+            }
+            if monitor.has_remote() {
+                sinks.push(Box::new(monitoring::MonitorSink::new(
+                    monitor,
+                    out.output_dir.clone(),
+                    post_url,
+                )));
+            }
         }
         Sinks::new(sinks, bars)
     }
 
     /// A `job run` shard's sinks: stderr diagnostics, the framed results on stdout (unless
-    /// `framed_stdout` is false), the termination-message summary, then `--post-results`.
+    /// `framed_stdout` is false), the termination-message summary, then `--post-results` and
+    /// the monitoring sinks (--metrics-file, --pushgateway, --alertmanager, --alert-webhook).
     pub fn for_shard(
         config: &mut ScanConfig,
         state: shard::SharedShard,
@@ -160,11 +177,22 @@ impl Sinks {
             termination_log,
             limit,
         )));
+        let post_url = config.gates.poster.as_ref().map(|p| p.url());
         if let Some(poster) = config.gates.poster.take() {
             sinks.push(Box::new(delivery::DeliverySink::new(
                 poster,
                 config.output.quiet,
             )));
+        }
+        if let Some(mut monitor) = config.gates.monitor.take() {
+            if let Some(file) = monitor.take_metrics_file() {
+                sinks.push(Box::new(monitoring::MetricsFileSink::new(file)));
+            }
+            if monitor.has_remote() {
+                sinks.push(Box::new(monitoring::MonitorSink::new(
+                    monitor, None, post_url,
+                )));
+            }
         }
         Sinks::new(sinks, bars)
     }
@@ -282,6 +310,7 @@ mod tests {
             interrupted,
             started: jiff::Timestamp::UNIX_EPOCH,
             finished: jiff::Timestamp::UNIX_EPOCH,
+            context: None,
         }
     }
 
