@@ -152,6 +152,7 @@ mod tests {
             interrupted: false,
             started: jiff::Timestamp::UNIX_EPOCH,
             finished: jiff::Timestamp::UNIX_EPOCH,
+            context: None,
         }
     }
 
