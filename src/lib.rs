@@ -6,6 +6,7 @@ pub mod complete;
 pub mod deliver;
 pub mod engine;
 pub mod kube;
+pub mod logging;
 pub mod progress;
 pub mod rbac;
 pub mod report;

@@ -10,6 +10,7 @@ async fn main() {
         std::process::exit(0);
     }
     let cli = cinc_scan::cli::Cli::parse();
+    cinc_scan::logging::init(cli.scan.network.verbosity, cli.scan.network.log_format);
     let code = match cinc_scan::run::run(cli).await {
         Ok(code) => code,
         Err(cinc_scan::run::RunError::BrokenPipe) => cinc_scan::run::exit::BROKEN_PIPE,

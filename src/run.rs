@@ -494,17 +494,34 @@ async fn scan(args: ScanArgs) -> Result<i32, RunError> {
                 cluster: args.cluster.clone(),
                 user: args.user.clone(),
                 namespace: args.namespace.clone(),
+                network: args.network.settings(),
             };
-            let conn = connect(&cluster).await?;
-            let query = TargetQuery {
-                names: args.targets.clone(),
-                selector: args.selector.clone(),
-                all: args.all,
-                all_namespaces: args.all_namespaces,
-                namespace: conn.namespace.clone(),
-                containers: args.containers.clone(),
+            // --deadline bounds everything from here: connecting, finding the targets, the
+            // permission checks and every container.
+            let deadline =
+                (!args.deadline.is_zero()).then(|| tokio::time::Instant::now() + args.deadline);
+            let setup = async {
+                let conn = connect(&cluster).await?;
+                let query = TargetQuery {
+                    names: args.targets.clone(),
+                    selector: args.selector.clone(),
+                    all: args.all,
+                    all_namespaces: args.all_namespaces,
+                    namespace: conn.namespace.clone(),
+                    containers: args.containers.clone(),
+                };
+                let (targets, target_errors) = resolve(&conn.client, &query).await;
+                Ok::<_, RunError>((conn, targets, target_errors))
             };
-            let (targets, target_errors) = resolve(&conn.client, &query).await;
+            let (conn, targets, target_errors) = match deadline {
+                Some(d) => tokio::time::timeout_at(d, setup).await.map_err(|_| {
+                    RunError::Io(format!(
+                        "{} while finding the targets; check the API server or raise --deadline",
+                        deadline_passed(args.deadline)
+                    ))
+                })??,
+                None => setup.await?,
+            };
             for e in &target_errors {
                 if !args.quiet {
                     eprintln!("error: {e}");
@@ -518,6 +535,7 @@ async fn scan(args: ScanArgs) -> Result<i32, RunError> {
                 targets,
                 args.concurrency,
                 progress.clone(),
+                deadline.map(|d| (d, args.deadline)),
             )
             .await;
             progress.finish();
@@ -548,26 +566,53 @@ pub fn exit_code(reports: &[ContainerReport], errored: bool, interrupted: bool) 
     }
 }
 
-/// Scan containers with bounded concurrency; Ctrl-C stops cleanly and keeps what finished.
+/// "the run's --deadline of 30m passed".
+fn deadline_passed(d: Duration) -> String {
+    let secs = d.as_secs();
+    let human = if secs % 60 == 0 && secs > 0 {
+        format!("{}m", secs / 60)
+    } else {
+        format!("{}s", d.as_secs_f64())
+    };
+    format!("the run's --deadline of {human} passed")
+}
+
+/// Scan containers with bounded concurrency; Ctrl-C stops cleanly and keeps what finished, and
+/// so does the run's deadline (`(when, --deadline)`).
 async fn scan_targets(
     client: &kube::Client,
     ctx: Arc<ScanContext>,
     targets: Vec<ContainerTarget>,
     concurrency: u16,
     progress: Arc<Progress>,
+    deadline: Option<(tokio::time::Instant, Duration)>,
 ) -> (Vec<ContainerReport>, bool) {
     let semaphore = Arc::new(Semaphore::new(usize::from(concurrency)));
     let mut set = JoinSet::new();
     let mut slots: Vec<Option<ContainerReport>> = vec![None; targets.len()];
     let all_targets: Vec<Target> = targets.iter().map(target_of).collect();
     let mut permissions: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let far = tokio::time::Instant::now() + Duration::from_secs(100 * 365 * 86400);
+    let until = deadline.map_or(far, |(d, _)| d);
+    let mut out_of_time = false;
     for t in &targets {
         if !permissions.contains_key(&t.namespace) {
-            let missing = crate::kube::missing_exec_permissions(client, &t.namespace).await;
-            permissions.insert(t.namespace.clone(), missing);
+            let check = crate::kube::missing_exec_permissions(client, &t.namespace);
+            match tokio::time::timeout_at(until, check).await {
+                Ok(missing) => {
+                    permissions.insert(t.namespace.clone(), missing);
+                }
+                Err(_) => {
+                    out_of_time = true;
+                    break;
+                }
+            }
         }
     }
     for (i, t) in targets.into_iter().enumerate() {
+        if out_of_time {
+            break;
+        }
         let target = all_targets[i].clone();
         let spinner = progress.container(&target.id());
         let missing = permissions.get(&t.namespace).cloned().unwrap_or_default();
@@ -595,6 +640,7 @@ async fn scan_targets(
                     pod: pod_name.clone(),
                     container: t.container.clone(),
                     max_output: ctx.max_output,
+                    started: crate::access::exec::Incarnation::of(&t.pod, &t.container),
                 };
                 let debug = DebugAccess {
                     pods,
@@ -625,6 +671,11 @@ async fn scan_targets(
                 Some(Err(e)) => progress.note(&format!("error: a scan task stopped: {e}")),
                 None => break,
             },
+            _ = tokio::time::sleep_until(until) => {
+                set.abort_all();
+                out_of_time = true;
+                break;
+            }
             _ = tokio::signal::ctrl_c() => {
                 set.abort_all();
                 interrupted = true;
@@ -639,11 +690,17 @@ async fn scan_targets(
         .map(|(i, r)| {
             r.unwrap_or_else(|| {
                 let why = if interrupted {
-                    "scan interrupted (Ctrl-C)"
+                    "scan interrupted (Ctrl-C)".to_string()
+                } else if out_of_time {
+                    let d = deadline.map_or(Duration::ZERO, |(_, d)| d);
+                    format!(
+                        "not scanned: {} first; raise --deadline or scan fewer containers",
+                        deadline_passed(d)
+                    )
                 } else {
-                    "scan task stopped"
+                    "scan task stopped".to_string()
                 };
-                error_report(&ctx, all_targets[i].clone(), why.to_string())
+                error_report(&ctx, all_targets[i].clone(), why)
             })
         })
         .collect();

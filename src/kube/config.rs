@@ -12,6 +12,8 @@ pub struct ClusterOptions {
     pub cluster: Option<String>,
     pub user: Option<String>,
     pub namespace: Option<String>,
+    /// Timeouts, retries, rate limits and the circuit breaker of every API call.
+    pub network: super::resilience::Settings,
 }
 
 pub struct Connection {
@@ -22,6 +24,8 @@ pub struct Connection {
     pub context: Option<String>,
     /// How the client reaches the API server (for kubeconfigs this plugin writes).
     pub access: crate::rbac::ClusterAccess,
+    /// The client's retry budget, circuit breaker and counters.
+    pub guard: std::sync::Arc<super::resilience::Guard>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,10 +51,28 @@ pub enum ConfigError {
         "the kubeconfig has no current context; pass --context (available contexts: {available})"
     )]
     NoCurrentContext { available: String },
-    #[error("invalid kubeconfig: {0}")]
-    Invalid(#[source] KubeconfigError),
+    #[error("invalid kubeconfig {file}: {source}")]
+    Invalid {
+        file: String,
+        #[source]
+        source: KubeconfigError,
+    },
     #[error("cannot create a Kubernetes client: {0}")]
     Client(#[source] kube::Error),
+    /// A token that cannot go into an HTTP header (it would also be refused by kubectl).
+    #[error("the token of user \"{user}\" in kubeconfig {file} {problem}; fix the user's token (it must be one line of printable characters)")]
+    BadToken {
+        user: String,
+        file: String,
+        problem: String,
+    },
+    /// The credentials could not be set up (e.g. an exec plugin answered with something unusable).
+    #[error("the credentials of user \"{user}\" in kubeconfig {file} cannot be used: {problem}")]
+    Credentials {
+        user: String,
+        file: String,
+        problem: String,
+    },
 }
 
 /// The reason alone: kube's message repeats the path.
@@ -154,11 +176,137 @@ pub fn validate(kc: &Kubeconfig, opts: &ClusterOptions) -> Result<String, Config
     Ok(context)
 }
 
+/// Which file(s) a kubeconfig came from, for messages: 'PATH', or $KUBECONFIG's list.
+pub fn kubeconfig_source(explicit: Option<&Path>) -> String {
+    if let Some(p) = explicit {
+        return format!("'{}'", p.display());
+    }
+    match std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+        Some(v) => format!("'{}' ($KUBECONFIG)", PathBuf::from(v).display()),
+        None => dirs::home_dir()
+            .map(|h| format!("'{}'", h.join(".kube").join("config").display()))
+            .unwrap_or_else(|| "~/.kube/config".into()),
+    }
+}
+
+/// A bearer token as kubectl takes it: one trailing newline is dropped (token files written by
+/// `echo` end in one); anything else that cannot be an HTTP header value is an error.
+pub fn clean_token(raw: &str) -> Result<&str, String> {
+    let t = raw
+        .strip_suffix("\r\n")
+        .or_else(|| raw.strip_suffix('\n'))
+        .unwrap_or(raw);
+    if t.is_empty() {
+        return Err("is empty".into());
+    }
+    if let Some((i, c)) = t.char_indices().find(|(_, c)| c.is_control()) {
+        let what = match c {
+            '\n' => "a line break".to_string(),
+            '\t' => "a tab".to_string(),
+            _ => format!("the control character U+{:04X}", u32::from(c)),
+        };
+        return Err(format!("contains {what} at byte {i}"));
+    }
+    if t.starts_with(' ') || t.ends_with(' ') {
+        return Err("starts or ends with a space".into());
+    }
+    if http::HeaderValue::from_str(&format!("Bearer {t}")).is_err() {
+        return Err("is not a valid HTTP header value".into());
+    }
+    Ok(t)
+}
+
+/// Validate (and trim, like kubectl) the user's token or tokenFile before kube uses it.
+fn check_token(config: &mut Config, user: &str, file: &str) -> Result<(), ConfigError> {
+    use secrecy::ExposeSecret;
+    let bad = |problem: String| ConfigError::BadToken {
+        user: user.to_string(),
+        file: file.to_string(),
+        problem,
+    };
+    if let Some(token) = &config.auth_info.token {
+        let cleaned = clean_token(token.expose_secret()).map_err(bad)?.to_string();
+        config.auth_info.token = Some(secrecy::SecretString::from(cleaned));
+        return Ok(());
+    }
+    if let Some(path) = config.auth_info.token_file.clone() {
+        let text = crate_read_token_file(Path::new(&path)).map_err(|e| {
+            bad(format!(
+                "names tokenFile '{path}', which cannot be read ({e})"
+            ))
+        })?;
+        let cleaned = clean_token(&text)
+            .map_err(|p| bad(format!("(tokenFile '{path}') {p}")))?
+            .to_string();
+        if cleaned.len() != text.len() {
+            // kube would send the newline and fail every request: hand it the trimmed token
+            // (this run then does not pick up a rotated file; a run is bounded by --deadline).
+            config.auth_info.token = Some(secrecy::SecretString::from(cleaned));
+            config.auth_info.token_file = None;
+        }
+    }
+    Ok(())
+}
+
+/// A token file, read with a size cap (a FIFO or /dev/zero must not hang or exhaust memory).
+fn crate_read_token_file(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(64 * 1024)
+        .read_to_string(&mut text)?;
+    Ok(text)
+}
+
+/// Build the client; a panic inside kube's auth set-up (tower-http panics on a token that is
+/// not a header value, e.g. from an exec plugin) becomes an error naming the user and file.
+fn build_client(
+    config: Config,
+    network: &super::resilience::Settings,
+    user: &str,
+    file: &str,
+) -> Result<(Client, std::sync::Arc<super::resilience::Guard>), ConfigError> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        super::resilience::client(config, network)
+    }));
+    std::panic::set_hook(previous);
+    match built {
+        Ok(r) => r.map_err(|e| match e {
+            kube::Error::Auth(a) => ConfigError::Credentials {
+                user: user.to_string(),
+                file: file.to_string(),
+                problem: a.to_string(),
+            },
+            other => ConfigError::Client(other),
+        }),
+        Err(_) => Err(ConfigError::BadToken {
+            user: user.to_string(),
+            file: file.to_string(),
+            problem: "(from its exec credential plugin) is not a valid HTTP header value".into(),
+        }),
+    }
+}
+
 /// Connect like kubectl: kubeconfig and context first, in-cluster config as the fallback.
 pub async fn connect(opts: &ClusterOptions) -> Result<Connection, ConfigError> {
-    let (config, context) = match read_kubeconfig(opts.kubeconfig.as_deref())? {
+    let file = kubeconfig_source(opts.kubeconfig.as_deref());
+    let (mut config, context, user) = match read_kubeconfig(opts.kubeconfig.as_deref())? {
         Some(kc) => {
             let context = validate(&kc, opts)?;
+            let user = opts.user.clone().unwrap_or_else(|| {
+                kc.contexts
+                    .iter()
+                    .find(|c| c.name == context)
+                    .and_then(|c| c.context.as_ref())
+                    .and_then(|c| c.user.clone())
+                    .unwrap_or_default()
+            });
             let options = KubeConfigOptions {
                 context: Some(context.clone()),
                 cluster: opts.cluster.clone(),
@@ -166,8 +314,11 @@ pub async fn connect(opts: &ClusterOptions) -> Result<Connection, ConfigError> {
             };
             let config = Config::from_custom_kubeconfig(kc, &options)
                 .await
-                .map_err(ConfigError::Invalid)?;
-            (config, Some(context))
+                .map_err(|source| ConfigError::Invalid {
+                    file: file.clone(),
+                    source,
+                })?;
+            (config, Some(context), user)
         }
         None => {
             let config = Config::incluster().map_err(|_| {
@@ -179,9 +330,10 @@ pub async fn connect(opts: &ClusterOptions) -> Result<Connection, ConfigError> {
                     looked: looked.join(", "),
                 }
             })?;
-            (config, None)
+            (config, None, "(in-cluster service account)".to_string())
         }
     };
+    check_token(&mut config, &user, &file)?;
     let namespace = opts
         .namespace
         .clone()
@@ -196,12 +348,13 @@ pub async fn connect(opts: &ClusterOptions) -> Result<Connection, ConfigError> {
         tls_server_name: config.tls_server_name.clone(),
         insecure: config.accept_invalid_certs,
     };
-    let client = Client::try_from(config).map_err(ConfigError::Client)?;
+    let (client, guard) = build_client(config, &opts.network, &user, &file)?;
     Ok(Connection {
         client,
         namespace,
         context,
         access,
+        guard,
     })
 }
 
