@@ -262,9 +262,9 @@ async fn fault_mixes_on_a_fleet_and_dead_servers() {
             ..Mix::default()
         },
         Mix {
-            name: "latency 30% + stalls 3%",
+            name: "latency 30% + stalls 5%",
             latency: 0.30,
-            stall: 0.03,
+            stall: 0.05,
             stall_for: Duration::from_secs(30),
             max_faults: 10,
             ..Mix::default()
@@ -277,12 +277,12 @@ async fn fault_mixes_on_a_fleet_and_dead_servers() {
         },
         Mix {
             name: "everything",
-            reset: 0.04,
-            e500: 0.03,
-            e503: 0.04,
-            e429: 0.04,
+            reset: 0.06,
+            e500: 0.04,
+            e503: 0.05,
+            e429: 0.05,
             latency: 0.1,
-            stall: 0.01,
+            stall: 0.02,
             exec_cut: 0.1,
             stall_for: Duration::from_secs(30),
             max_faults: 40,

@@ -448,4 +448,99 @@ contexts:
             "{e}"
         );
     }
+
+    fn kubeconfig_with_user(dir: &Path, user: &str) -> PathBuf {
+        let path = dir.join("config");
+        let text = format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: dev\nclusters:\n- name: c1\n  cluster: {{server: \"https://127.0.0.1:6443\"}}\nusers:\n- name: u1\n  user: {user}\ncontexts:\n- name: dev\n  context: {{cluster: c1, user: u1}}\n"
+        );
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    async fn connect_with(dir: &Path, user: &str) -> Result<Connection, ConfigError> {
+        let opts = ClusterOptions {
+            kubeconfig: Some(kubeconfig_with_user(dir, user)),
+            ..Default::default()
+        };
+        connect(&opts).await
+    }
+
+    #[test]
+    fn tokens_lose_one_newline_and_nothing_else() {
+        assert_eq!(clean_token("abc\n").unwrap(), "abc");
+        assert_eq!(clean_token("abc\r\n").unwrap(), "abc");
+        assert_eq!(clean_token("abc").unwrap(), "abc");
+        assert!(clean_token("abc\n\n").unwrap_err().contains("line break"));
+        assert_eq!(
+            clean_token("abc\ndef").unwrap_err(),
+            "contains a line break at byte 3"
+        );
+        assert!(clean_token("a\u{7}b").unwrap_err().contains("U+0007"));
+        assert!(clean_token("\n").is_err());
+    }
+
+    #[tokio::test]
+    async fn a_control_character_in_a_token_is_an_error_naming_user_and_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = connect_with(dir.path(), r#"{token: "abc\ndef"}"#)
+            .await
+            .err()
+            .expect("refused");
+        let msg = e.to_string();
+        assert!(msg.contains("user \"u1\""), "{msg}");
+        assert!(
+            msg.contains(&dir.path().join("config").display().to_string()),
+            "{msg}"
+        );
+        assert!(msg.contains("line break"), "{msg}");
+        assert!(!msg.contains("abc"), "the token is never printed: {msg}");
+        // One trailing newline is what kubectl forgives.
+        connect_with(dir.path(), r#"{token: "abc\n"}"#)
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn token_files_are_trimmed_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let tf = dir.path().join("token");
+        std::fs::write(&tf, "tok\n").unwrap();
+        let user = format!("{{tokenFile: \"{}\"}}", tf.display());
+        connect_with(dir.path(), &user).await.unwrap();
+        std::fs::write(&tf, "to\u{1}k").unwrap();
+        let msg = connect_with(dir.path(), &user)
+            .await
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(msg.contains("U+0001") && msg.contains("tokenFile"), "{msg}");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn an_exec_plugin_token_with_a_control_character_does_not_panic() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let plugin = dir.path().join("cred");
+        std::fs::write(
+            &plugin,
+            "#!/bin/sh\nprintf '%s' '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"ab\\u0007cd\"}}'\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let user = format!(
+            "{{exec: {{apiVersion: client.authentication.k8s.io/v1, command: \"{}\", interactiveMode: Never}}}}",
+            plugin.display()
+        );
+        let msg = connect_with(dir.path(), &user)
+            .await
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            msg.contains("user \"u1\"") && msg.contains("exec credential plugin"),
+            "{msg}"
+        );
+    }
 }
