@@ -86,7 +86,7 @@ _kubectl__cinc_scan() {
 
     case "${cmd}" in
         kubectl__cinc_scan)
-            opts="-n -A -l -c -o -q -h -V --namespace --all-namespaces --selector --all --container --context --cluster --user --kubeconfig --profile --output --output-dir --access --debug-image --debug-pull-policy --debug-ttl --debug-profile --root --timeout --concurrency --max-file-size --quiet --no-progress --color --threshold --threshold-inline --report --post-results --post-token-env --post-token-file --post-ca-file --post-timeout --post-retries --help --version profiles completion rbac token help"
+            opts="-n -A -l -c -o -v -q -h -V --namespace --all-namespaces --selector --all --container --context --cluster --user --kubeconfig --profile --output --output-dir --access --debug-image --debug-pull-policy --debug-ttl --debug-profile --root --timeout --deadline --request-timeout --qps --burst --verbosity --log-format --concurrency --max-file-size --quiet --no-progress --color --threshold --threshold-inline --report --post-results --post-token-env --post-token-file --post-ca-file --post-timeout --post-retries --help --version profiles completion rbac token help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -174,6 +174,34 @@ _kubectl__cinc_scan() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --burst)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verbosity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --concurrency)

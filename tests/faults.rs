@@ -115,12 +115,15 @@ impl Drop for Fleet {
     }
 }
 
+/// control id → [(status, code_desc)]
+type Controls = BTreeMap<String, Vec<(String, String)>>;
+
 struct Run {
     code: i32,
     seconds: f64,
     stderr: String,
     /// target id → (error, control id → [(status, code_desc)])
-    containers: BTreeMap<String, (Option<String>, BTreeMap<String, Vec<(String, String)>>)>,
+    containers: BTreeMap<String, (Option<String>, Controls)>,
     duplicates: Vec<String>,
 }
 
@@ -243,22 +246,22 @@ async fn fault_mixes_on_a_fleet_and_dead_servers() {
 
     let mixes = [
         Mix {
-            name: "resets 10%",
-            reset: 0.10,
-            max_faults: 40,
+            name: "resets 20%",
+            reset: 0.20,
+            max_faults: 60,
             ..Mix::default()
         },
         Mix {
-            name: "500 5% + 503 10%",
-            e500: 0.05,
-            e503: 0.10,
-            max_faults: 40,
+            name: "500 10% + 503 15%",
+            e500: 0.10,
+            e503: 0.15,
+            max_faults: 60,
             ..Mix::default()
         },
         Mix {
-            name: "429 15% (Retry-After seconds and dates)",
-            e429: 0.15,
-            max_faults: 40,
+            name: "429 20% (Retry-After seconds and dates)",
+            e429: 0.20,
+            max_faults: 60,
             ..Mix::default()
         },
         Mix {
@@ -270,9 +273,9 @@ async fn fault_mixes_on_a_fleet_and_dead_servers() {
             ..Mix::default()
         },
         Mix {
-            name: "exec streams cut 25%",
-            exec_cut: 0.25,
-            max_faults: 40,
+            name: "exec streams cut 30%",
+            exec_cut: 0.30,
+            max_faults: 60,
             ..Mix::default()
         },
         Mix {
@@ -291,7 +294,9 @@ async fn fault_mixes_on_a_fleet_and_dead_servers() {
     ];
     let mut figures = Vec::new();
     let (mut all_injected, mut all_survived, mut all_lost) = (0u64, 0usize, 0usize);
-    for (i, mut mix) in mixes.into_iter().enumerate() {
+    // Two rounds with different seeds.
+    let rounds = mixes.iter().cloned().chain(mixes.iter().cloned());
+    for (i, mut mix) in rounds.enumerate() {
         mix.seed = 0x9e37_79b9_7f4a_7c15 ^ (i as u64 + 1);
         let name = mix.name;
         let proxy = faultproxy::start(Some(upstream.clone()), mix).await;

@@ -59,6 +59,12 @@ pub enum ConfigError {
     },
     #[error("cannot create a Kubernetes client: {0}")]
     Client(#[source] kube::Error),
+    /// Any of the above, with the kubeconfig file(s) it is about.
+    #[error("{inner} (kubeconfig {file})")]
+    InFile {
+        file: String,
+        inner: Box<ConfigError>,
+    },
     /// A token that cannot go into an HTTP header (it would also be refused by kubectl).
     #[error("the token of user \"{user}\" in kubeconfig {file} {problem}; fix the user's token (it must be one line of printable characters)")]
     BadToken {
@@ -86,12 +92,23 @@ fn read_reason(e: &KubeconfigError) -> String {
 impl ConfigError {
     /// Errors in what the user typed (exit code 2) rather than in the environment.
     pub fn is_usage(&self) -> bool {
-        matches!(
-            self,
-            ConfigError::UnknownContext { .. }
-                | ConfigError::UnknownCluster { .. }
-                | ConfigError::UnknownUser { .. }
-        )
+        match self {
+            ConfigError::InFile { inner, .. } => inner.is_usage(),
+            _ => matches!(
+                self,
+                ConfigError::UnknownContext { .. }
+                    | ConfigError::UnknownCluster { .. }
+                    | ConfigError::UnknownUser { .. }
+            ),
+        }
+    }
+
+    /// Name the kubeconfig file(s) in the message (errors that do not already).
+    fn in_file(self, file: &str) -> ConfigError {
+        ConfigError::InFile {
+            file: file.to_string(),
+            inner: Box::new(self),
+        }
     }
 }
 
@@ -283,7 +300,7 @@ fn build_client(
                 file: file.to_string(),
                 problem: a.to_string(),
             },
-            other => ConfigError::Client(other),
+            other => ConfigError::Client(other).in_file(file),
         }),
         Err(_) => Err(ConfigError::BadToken {
             user: user.to_string(),
@@ -298,7 +315,7 @@ pub async fn connect(opts: &ClusterOptions) -> Result<Connection, ConfigError> {
     let file = kubeconfig_source(opts.kubeconfig.as_deref());
     let (mut config, context, user) = match read_kubeconfig(opts.kubeconfig.as_deref())? {
         Some(kc) => {
-            let context = validate(&kc, opts)?;
+            let context = validate(&kc, opts).map_err(|e| e.in_file(&file))?;
             let user = opts.user.clone().unwrap_or_else(|| {
                 kc.contexts
                     .iter()
