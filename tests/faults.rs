@@ -4,7 +4,8 @@
 //! every container appears exactly once, with a result equal to the fault-free run or an error
 //! naming the cause, and the run ends before its deadline. Dead servers (refused, reset, silent
 //! after TLS, always 503, always 429, dying mid-scan) end within 60 s with the right message
-//! and a bounded number of requests.
+//! and a bounded number of requests. And a container killed while its probe runs is reported
+//! as having exited during the scan.
 //!
 //! `#[ignore]`: needs the cluster of tests/cluster (CINC_SCAN_E2E_KUBECONFIG and
 //! CINC_SCAN_E2E_KUBECTL); run with `--include-ignored --nocapture` to see the figures.
@@ -225,9 +226,19 @@ async fn fault_mixes_on_a_fleet_and_dead_servers() {
     let clean = faultproxy::start(Some(upstream.clone()), Mix::default()).await;
     let kc = faultproxy::kubeconfig_for(clean.addr, dir.path(), &ns);
     let (k, n) = (kc.clone(), ns.clone());
-    let _warm = tokio::task::spawn_blocking(move || scan(&k, &n, &[]))
+    let warm = tokio::task::spawn_blocking(move || scan(&k, &n, &["-v", "6"]))
         .await
         .unwrap();
+    // -v 6: one line per API request (verb, path, status, duration), never a credential.
+    assert!(
+        warm.stderr
+            .contains(&format!("GET /api/v1/namespaces/{ns}/pods 200 OK in ")),
+        "{}",
+        warm.stderr
+    );
+    assert!(warm.stderr.contains("/exec 101 Switching Protocols in "));
+    let lower = warm.stderr.to_lowercase();
+    assert!(!lower.contains("bearer") && !lower.contains("authorization"));
     let (k, n) = (kc.clone(), ns.clone());
     let baseline = tokio::task::spawn_blocking(move || scan(&k, &n, &[]))
         .await
@@ -468,4 +479,107 @@ async fn fault_mixes_on_a_fleet_and_dead_servers() {
         println!("  {f}");
     }
     drop(fleet);
+}
+
+/// A container killed while its probe runs is reported as such, not as runtime noise or a
+/// timeout.
+#[test]
+#[ignore = "needs the local cluster (tests/cluster/up)"]
+fn a_container_that_dies_mid_scan_is_named() {
+    let ns = format!("cinc-fault-die-{}", std::process::id());
+    let manifest = format!(
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n  labels: {{cinc-scan.test/owner: issue-10-resilience}}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: victim\n  namespace: {ns}\n  labels: {{cinc-scan.test/owner: issue-10-resilience}}\nspec:\n  terminationGracePeriodSeconds: 1\n  containers:\n  - name: app\n    image: cinc-scan.local/standard:v1\n    imagePullPolicy: Never\n"
+    );
+    let out = kubectl(&["apply", "-f", "-"], Some(&manifest));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    struct Cleanup(String);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            let _ = kubectl(&["delete", "namespace", &self.0, "--wait=false"], None);
+        }
+    }
+    let _cleanup = Cleanup(ns.clone());
+    let out = kubectl(
+        &[
+            "wait",
+            "--for=condition=Ready",
+            "pod/victim",
+            "-n",
+            &ns,
+            "--timeout=120s",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("slow.yaml");
+    std::fs::write(
+        &profile,
+        "name: slow\ncontrols:\n  - id: slow-1\n    title: a slow command\n    desc: d\n    impact: 0.5\n    checks:\n      - resource: command\n        command: sleep 30\n        expect:\n          - {field: exit_status, equals: 0}\n",
+    )
+    .unwrap();
+    let started = Instant::now();
+    let child = Command::new(env!("CARGO_BIN_EXE_kubectl-cinc_scan"))
+        .arg("--kubeconfig")
+        .arg(admin())
+        .args([
+            "-n",
+            &ns,
+            "pod/victim",
+            "-o",
+            "json",
+            "--no-progress",
+            "--timeout",
+            "90s",
+        ])
+        .arg("--profile")
+        .arg(&profile)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(5));
+    let out = kubectl(
+        &[
+            "delete",
+            "pod",
+            "victim",
+            "-n",
+            &ns,
+            "--grace-period=0",
+            "--force",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = child.wait_with_output().unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let doc: Value = serde_json::from_str(stdout.lines().next().expect("one document")).unwrap();
+    let error = doc["passthrough"]["cinc_scan"]["error"]
+        .as_str()
+        .unwrap_or_default();
+    println!(
+        "container killed mid-scan: exit {:?} in {seconds:.1}s: {error}",
+        out.status.code()
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        error.contains("the container exited/restarted during the scan"),
+        "{error}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(seconds < 60.0, "{seconds}");
 }

@@ -693,6 +693,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn output_caps_follow_the_plan_and_stay_bounded() {
+        let opts = ProbeOptions {
+            root: ProbeRoot::Inside,
+            run_commands: true,
+            max_output: 1 << 20,
+        };
+        let mut plan = ProbePlan::default();
+        let empty = output_caps(&plan, &opts);
+        plan.files.insert(
+            "/etc/passwd".into(),
+            FileWant {
+                content_cap: Some(4 << 20),
+            },
+        );
+        let one = output_caps(&plan, &opts);
+        assert!(
+            one.stdout >= empty.stdout + (4 << 20),
+            "{one:?} vs {empty:?}"
+        );
+        plan.walks.insert(WalkSpec {
+            paths: vec!["/".into()],
+            max_depth: 64,
+            max_entries: u32::MAX,
+        });
+        let huge = output_caps(&plan, &opts);
+        assert_eq!(huge.stdout, OUTPUT_CEILING);
+        assert!(huge.stderr <= OUTPUT_CEILING);
+    }
+
+    #[test]
     fn quoting_neutralises_shell() {
         assert_eq!(quote("/etc/passwd"), "'/etc/passwd'");
         assert_eq!(quote("a'b"), r"'a'\''b'");
