@@ -471,6 +471,40 @@ async fn fault_mixes_on_a_fleet_and_dead_servers() {
             assert!(run.containers.values().all(|(e, _)| e.is_some()));
         }
     }
+    // --deadline bounds the whole run, target resolution included.
+    let silent = faultproxy::start(
+        Some(upstream.clone()),
+        Mix {
+            dead_after: Some((0, Dead::SilentAfterTls)),
+            ..Mix::default()
+        },
+    )
+    .await;
+    let kc = faultproxy::kubeconfig_for(silent.addr, dir.path(), &ns);
+    let n = ns.clone();
+    let (code, seconds, stderr) = tokio::task::spawn_blocking(move || {
+        let t = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_kubectl-cinc_scan"))
+            .arg("--kubeconfig")
+            .arg(&kc)
+            .args(["-n", &n, "--all", "--no-progress", "--deadline", "3s"])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            t.elapsed().as_secs_f64(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    })
+    .await
+    .unwrap();
+    figures.push(format!(
+        "silent server with --deadline 3s: exit {code:?} in {seconds:.1}s; says: {}",
+        stderr.trim()
+    ));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(seconds < 8.0, "{seconds}");
+    assert!(stderr.contains("--deadline of 3s passed"), "{stderr}");
     println!("fault injection figures (fleet of {total} containers, namespace {ns}):");
     println!(
         "  total: {all_injected} faults injected; {all_survived} container scans survived, {all_lost} lost"
