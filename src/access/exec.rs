@@ -180,6 +180,9 @@ pub async fn run_script(
                                     let _ = w.shutdown().await;
                                 }));
                             }
+                        } else {
+                            // Not our shell talking: send nothing, close stdin so it ends.
+                            drop(stdin.take());
                         }
                     }
                 }
