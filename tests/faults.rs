@@ -307,15 +307,23 @@ async fn fault_mixes_on_a_fleet_and_dead_servers() {
     let (mut all_injected, mut all_survived, mut all_lost) = (0u64, 0usize, 0usize);
     // Two rounds with different seeds.
     let rounds = mixes.iter().cloned().chain(mixes.iter().cloned());
+    // CINC_SCAN_FAULTS_ONLY=resets runs only the mixes whose name contains it (and no
+    // dead-server cases), for diagnosis.
+    let only = std::env::var("CINC_SCAN_FAULTS_ONLY").ok();
     for (i, mut mix) in rounds.enumerate() {
         mix.seed = 0x9e37_79b9_7f4a_7c15 ^ (i as u64 + 1);
         let name = mix.name;
+        if only.as_ref().is_some_and(|o| !name.contains(o.as_str())) {
+            continue;
+        }
         let proxy = faultproxy::start(Some(upstream.clone()), mix).await;
         let kc = faultproxy::kubeconfig_for(proxy.addr, dir.path(), &ns);
         let n = ns.clone();
-        let run = tokio::task::spawn_blocking(move || scan(&kc, &n, &["--request-timeout", "5s"]))
-            .await
-            .unwrap();
+        let run = tokio::task::spawn_blocking(move || {
+            scan(&kc, &n, &["--request-timeout", "5s", "-v", "8"])
+        })
+        .await
+        .unwrap();
         assert!(
             run.duplicates.is_empty(),
             "{name}: reported twice: {:?}",
@@ -363,6 +371,15 @@ async fn fault_mixes_on_a_fleet_and_dead_servers() {
         ));
         for l in &lost {
             figures.push(format!("    lost: {l}"));
+            // What the -v 8 log says about that pod's requests.
+            let pod = l.split('/').nth(1).unwrap_or_default();
+            for line in run
+                .stderr
+                .lines()
+                .filter(|x| x.contains(&format!("/{pod}")))
+            {
+                figures.push(format!("      {line}"));
+            }
         }
         // At these rates one retry layer keeps nearly every result.
         assert!(
@@ -373,6 +390,12 @@ async fn fault_mixes_on_a_fleet_and_dead_servers() {
         );
     }
 
+    if only.is_some() {
+        for f in &figures {
+            println!("  {f}");
+        }
+        return;
+    }
     // Dead servers, each from the first request on, and one that dies mid-scan.
     let cases: [(&str, Option<Dead>, u64, &[&str]); 6] = [
         ("refused", None, 0, &["connection refused"]),
