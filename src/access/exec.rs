@@ -342,8 +342,8 @@ async fn container_changed(
 }
 
 impl Access for ExecAccess {
-    fn method(&self) -> &'static str {
-        "exec"
+    fn method(&self) -> super::AccessMethod {
+        super::AccessMethod::Exec
     }
 
     fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Collected, AccessError>> {
