@@ -11,6 +11,7 @@ pub mod rbac;
 pub mod report;
 pub mod results;
 pub mod run;
+pub mod sidecar;
 pub mod threshold;
 
 /// `0.1.0 (commit abc123def456)`.

@@ -129,6 +129,10 @@ pub async fn run(cli: Cli) -> Result<i32, RunError> {
             )
             .await
         }
+        Some(Command::Sidecar { action }) => {
+            drop(stdout);
+            crate::sidecar::command(action).await
+        }
         None => {
             drop(stdout);
             scan(cli.scan).await
@@ -656,6 +660,25 @@ pub async fn scan_root(
     profiles: Vec<Arc<Profile>>,
     max_file_size: u64,
 ) -> ContainerReport {
+    let target = Target {
+        root: Some(root.display().to_string()),
+        access: "local".into(),
+        ..Default::default()
+    };
+    let access = LocalAccess { root };
+    scan_with(&access, target, profiles, max_file_size, None, None).await
+}
+
+/// One target through one access method, with the same engine and error handling as a
+/// cluster scan (the sidecar's in-pod mode uses it).
+pub async fn scan_with(
+    access: &dyn Access,
+    target: Target,
+    profiles: Vec<Arc<Profile>>,
+    max_file_size: u64,
+    timeout: Option<Duration>,
+    pod_value: Option<serde_json::Value>,
+) -> ContainerReport {
     let plan = ProbePlan::for_profiles(
         &profiles.iter().map(|p| (**p).clone()).collect::<Vec<_>>(),
         max_file_size,
@@ -663,7 +686,7 @@ pub async fn scan_root(
     let ctx = ScanContext {
         profiles,
         plan,
-        timeout: None,
+        timeout,
         max_output: max_file_size,
         access: AccessMode::Exec,
         debug: DebugOptions {
@@ -674,13 +697,7 @@ pub async fn scan_root(
             start_timeout: Duration::ZERO,
         },
     };
-    let target = Target {
-        root: Some(root.display().to_string()),
-        access: "local".into(),
-        ..Default::default()
-    };
-    let access = LocalAccess { root };
-    scan_one(&ctx, target, &[&access], None, &|_| {}).await
+    scan_one(&ctx, target, &[access], pod_value, &|_| {}).await
 }
 
 // CI gating and reports: the threshold, every output of a scan, delivery, the final code.

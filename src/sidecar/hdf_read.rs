@@ -1,0 +1,183 @@
+//! HDF documents back into the results model, so fetched sidecar results print like a scan
+//! (table, thresholds, exit codes). Only what the reporters read is restored; a document
+//! that is not HDF is an error, never a panic.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::engine::profile::{Control, Profile, Reference};
+use crate::results::{
+    CheckResult, ContainerReport, ControlResult, Platform, ProfileResult, Status, Target,
+};
+
+/// Longest text kept from a document field (a results volume is writable by the target's uid).
+const MAX_TEXT: usize = 64 * 1024;
+
+fn text(v: &Value) -> String {
+    v.as_str()
+        .unwrap_or_default()
+        .chars()
+        .take(MAX_TEXT)
+        .collect()
+}
+
+fn opt_text(v: &Value) -> Option<String> {
+    v.as_str().map(|s| s.chars().take(MAX_TEXT).collect())
+}
+
+fn status_of(s: &str) -> Option<Status> {
+    Some(match s {
+        "passed" => Status::Passed,
+        "failed" => Status::Failed,
+        "skipped" => Status::Skipped,
+        "error" => Status::Error,
+        _ => return None,
+    })
+}
+
+fn control_of(c: &Value) -> Result<ControlResult, String> {
+    let id = c["id"]
+        .as_str()
+        .ok_or("a control has no id")?
+        .chars()
+        .take(256)
+        .collect();
+    let impact = c["impact"].as_f64().unwrap_or(0.5).clamp(0.0, 1.0);
+    let tags: BTreeMap<String, Value> = c["tags"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    let refs = c["refs"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|r| Reference {
+                    reference: opt_text(&r["ref"]),
+                    url: opt_text(&r["url"]),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut results = Vec::new();
+    for r in c["results"].as_array().into_iter().flatten() {
+        let status = r["status"]
+            .as_str()
+            .and_then(status_of)
+            .ok_or_else(|| format!("a result of control {id} has no valid status"))?;
+        let message = match status {
+            Status::Skipped => opt_text(&r["skip_message"]),
+            _ => opt_text(&r["message"]),
+        };
+        results.push(CheckResult {
+            code_desc: text(&r["code_desc"]),
+            status,
+            message,
+            run_time: r["run_time"].as_f64().unwrap_or(0.0),
+        });
+    }
+    Ok(ControlResult {
+        control: Control {
+            id,
+            title: text(&c["title"]),
+            desc: text(&c["desc"]),
+            impact,
+            tags,
+            refs,
+            only_if: None,
+            checks: Vec::new(),
+            line: c["source_location"]["line"].as_u64().unwrap_or(0) as usize,
+        },
+        results,
+    })
+}
+
+fn profile_of(p: &Value) -> Result<ProfileResult, String> {
+    let source = p["groups"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let controls = p["controls"]
+        .as_array()
+        .ok_or("a profile has no controls list")?
+        .iter()
+        .map(control_of)
+        .collect::<Result<Vec<_>, _>>()?;
+    let profile = Profile {
+        name: text(&p["name"]),
+        title: opt_text(&p["title"]),
+        version: opt_text(&p["version"]),
+        maintainer: opt_text(&p["maintainer"]),
+        summary: opt_text(&p["summary"]),
+        license: opt_text(&p["license"]),
+        copyright: opt_text(&p["copyright"]),
+        copyright_email: opt_text(&p["copyright_email"]),
+        supports: serde_json::from_value(p["supports"].clone()).unwrap_or_default(),
+        controls: controls.iter().map(|c| c.control.clone()).collect(),
+        source,
+        sha256: text(&p["sha256"]),
+    };
+    Ok(ProfileResult {
+        profile: Arc::new(profile),
+        controls,
+    })
+}
+
+/// One HDF document (as `hdf::document` writes it) as a report.
+pub fn report_of(doc: &Value) -> Result<ContainerReport, String> {
+    let profiles = doc["profiles"]
+        .as_array()
+        .ok_or("not an HDF document (no profiles)")?
+        .iter()
+        .map(profile_of)
+        .collect::<Result<Vec<_>, _>>()?;
+    let pt = &doc["passthrough"]["cinc_scan"];
+    let target = Target {
+        namespace: opt_text(&pt["namespace"]),
+        pod: opt_text(&pt["pod"]),
+        container: opt_text(&pt["container"]),
+        image: opt_text(&pt["image"]),
+        image_id: opt_text(&pt["image_id"]),
+        node: opt_text(&pt["node"]),
+        root: opt_text(&pt["root"]),
+        access: opt_text(&pt["access"]).unwrap_or_else(|| "sidecar".into()),
+        access_detail: opt_text(&pt["access_detail"]),
+    };
+    let platform = Platform {
+        name: text(&doc["platform"]["name"]),
+        release: text(&doc["platform"]["release"]),
+    };
+    let start_time = doc["profiles"][0]["controls"][0]["results"][0]["start_time"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    Ok(ContainerReport {
+        target,
+        platform,
+        profiles,
+        error: opt_text(&pt["error"]),
+        start_time,
+        duration: doc["statistics"]["duration"].as_f64().unwrap_or(0.0),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::hdf;
+
+    #[test]
+    fn a_document_reads_back_to_the_same_statuses_and_document() {
+        let reports = crate::report::testdata::reports();
+        for r in &reports {
+            let doc = hdf::document(r);
+            let back = report_of(&doc).unwrap();
+            assert_eq!(back.summary(), r.summary());
+            assert_eq!(back.target, r.target);
+            assert_eq!(hdf::document(&back), doc);
+        }
+        assert!(report_of(&serde_json::json!({"a": 1})).is_err());
+        assert!(report_of(&serde_json::json!({"profiles": [{"controls": [{"id": "x", "results": [{"status": "bogus"}]}]}]})).is_err());
+    }
+}
