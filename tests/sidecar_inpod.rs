@@ -228,6 +228,10 @@ fn keeps_the_last_n_and_names_missing_targets() {
 #[test]
 fn killing_the_sidecar_at_any_moment_leaves_no_partial_result() {
     let pod = pod();
+    // How long a whole run takes here, so the kills cover all of it.
+    let t = std::time::Instant::now();
+    run_once(&pod, &[]);
+    let whole = t.elapsed().as_micros() as u64;
     let mut kills = 0;
     for i in 0..40u64 {
         let mut child = Command::new(bin())
@@ -240,7 +244,7 @@ fn killing_the_sidecar_at_any_moment_leaves_no_partial_result() {
             .spawn()
             .unwrap();
         // Spread the kills over the whole run: start-up, scan, write, rename, prune.
-        std::thread::sleep(std::time::Duration::from_micros((i * 7919) % 60_000));
+        std::thread::sleep(std::time::Duration::from_micros(whole * (i % 20 + 1) * 3 / 40));
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();
             kills += 1;
@@ -273,5 +277,5 @@ fn killing_the_sidecar_at_any_moment_leaves_no_partial_result() {
     for line in String::from_utf8(o.stdout).unwrap().lines() {
         serde_json::from_str::<Value>(line).unwrap();
     }
-    eprintln!("killed {kills} of 40 runs");
+    eprintln!("killed {kills} of 40 runs (a whole run takes {whole} µs)");
 }
