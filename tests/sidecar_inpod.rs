@@ -244,7 +244,9 @@ fn killing_the_sidecar_at_any_moment_leaves_no_partial_result() {
             .spawn()
             .unwrap();
         // Spread the kills over the whole run: start-up, scan, write, rename, prune.
-        std::thread::sleep(std::time::Duration::from_micros(whole * (i % 20 + 1) * 3 / 40));
+        std::thread::sleep(std::time::Duration::from_micros(
+            whole * (i % 20 + 1) * 3 / 40,
+        ));
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();
             kills += 1;

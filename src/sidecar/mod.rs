@@ -37,7 +37,10 @@ Examples:
   kubectl cinc-scan sidecar results pod/web-7d9c-x2x4q -o json | jq .platform.target_id
 
   # Each scan also logs one line: pass/fail at a glance
-  kubectl logs deploy/web -c cinc-scan";
+  kubectl logs deploy/web -c cinc-scan
+
+In the pod, the scanner container runs the in-pod mode `kubectl-cinc_scan sidecar run`
+(`sidecar run --help`; `sidecar cat` prints its results): see the README, \"Sidecar\".";
 
 #[derive(Debug, Subcommand)]
 #[command(after_help = SIDECAR_EXAMPLES)]
@@ -50,8 +53,10 @@ pub enum SidecarAction {
     #[command(after_help = SIDECAR_EXAMPLES)]
     Results(results::ResultsArgs),
     /// In-pod mode, run by the scanner container: scan the pod's targets every --interval
+    #[command(hide = true)]
     Run(RunArgs),
     /// In-pod mode: print the newest HDF document of each target, one per line
+    #[command(hide = true)]
     Cat(CatArgs),
 }
 
