@@ -9,7 +9,9 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 
 use super::procfs::{self, Discovery, RootId};
-use super::{printable, CatArgs, RunArgs};
+use k8s_openapi::api::core::v1::Pod;
+
+use super::{printable, CatArgs, Discover, RunArgs};
 use crate::access::{local, Access, AccessError, Collected};
 use crate::engine::facts::{ProbePlan, Unavailable};
 use crate::engine::profile::Profile;
@@ -101,6 +103,24 @@ impl PodIdentity {
             node: get("NODE_NAME"),
         }
     }
+}
+
+const SERVICE_ACCOUNT_TOKEN: &str = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+
+/// (container name, bare container id) of the pod's running app containers.
+fn container_ids(pod: &Pod) -> Vec<(String, String)> {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .into_iter()
+        .flatten()
+        .filter(|c| c.name != super::CONTAINER_NAME)
+        .filter_map(|c| {
+            let id = c.container_id.as_deref()?;
+            let bare = id.split_once("://").map_or(id, |(_, b)| b);
+            Some((c.name.clone(), bare.to_string()))
+        })
+        .collect()
 }
 
 /// `<container>.<unix ms, 13 digits>.json`: sorts by time, one series per container.
@@ -274,20 +294,71 @@ impl Runner {
         })
     }
 
-    fn discover(&self) -> Discovery {
+    /// Targets by their marker; when none carries one (or a `--target` is missing) and the pod
+    /// has a ServiceAccount token, by the container ids of the pod's own status.
+    async fn discover(&self) -> (Discovery, Option<Pod>) {
         let procs = procfs::processes(&self.args.proc_dir, std::process::id());
         let mine = procfs::self_root();
         let mut d = procfs::by_marker(&procs, mine);
+        let missing = |d: &Discovery| {
+            d.found.is_empty()
+                || self
+                    .args
+                    .targets
+                    .iter()
+                    .any(|t| !d.found.iter().any(|f| &f.container == t))
+        };
+        let mut pod = None;
+        let use_api = match self.args.discover {
+            Discover::Env => false,
+            Discover::Api => true,
+            Discover::Auto => missing(&d) && Path::new(SERVICE_ACCOUNT_TOKEN).exists(),
+        };
+        if use_api {
+            match self.own_pod().await {
+                Ok(p) => {
+                    let ids = container_ids(&p);
+                    let by_id = procfs::by_container_id(&procs, mine, &ids);
+                    d.notes.extend(by_id.notes);
+                    d.unreadable += by_id.unreadable;
+                    for f in by_id.found {
+                        if !d.found.iter().any(|x| x.container == f.container) {
+                            d.found.push(f);
+                        }
+                    }
+                    pod = Some(p);
+                }
+                Err(e) => d
+                    .notes
+                    .push(format!("the pod's status is not readable: {e}")),
+            }
+        }
         if !self.args.targets.is_empty() {
             d.found.retain(|f| self.args.targets.contains(&f.container));
         }
-        d
+        d.found.sort_by(|a, b| a.container.cmp(&b.container));
+        (d, pod)
+    }
+
+    /// This pod from the API, with the in-cluster identity (a Role with `get` on pods).
+    async fn own_pod(&self) -> Result<Pod, String> {
+        let (Some(ns), Some(name)) = (&self.pod.namespace, &self.pod.pod) else {
+            return Err("POD_NAME and POD_NAMESPACE are not set (sidecar inject sets them)".into());
+        };
+        let config = kube::Config::incluster().map_err(|e| e.to_string())?;
+        let client = kube::Client::try_from(config).map_err(|e| e.to_string())?;
+        let api: kube::Api<Pod> = kube::Api::namespaced(client, ns);
+        let get = crate::kube::retry(|| api.get(name));
+        tokio::time::timeout(std::time::Duration::from_secs(30), get)
+            .await
+            .map_err(|_| "the API server did not answer within 30s".to_string())?
+            .map_err(|e| crate::kube::api_message(&e, "get", "pods", ns))
     }
 
     /// One round: every target scanned, its HDF written atomically, the summary replaced.
     /// Returns the reports (for the exit code of `--once`).
     pub async fn round(&self, out: &mut dyn Write) -> Vec<ContainerReport> {
-        let d = self.discover();
+        let (d, pod) = self.discover().await;
         for n in &d.notes {
             eprintln!("note: {n}");
         }
@@ -309,14 +380,29 @@ impl Runner {
                 root_id: f.root_id,
                 how: f.how.clone(),
             };
-            let target = self.target(&f.container);
+            let mut target = self.target(&f.container);
+            // With the pod from the API, the pod-spec checks run too (as in a cluster scan).
+            let pod_value = pod.as_ref().map(|p| {
+                let mut v = serde_json::to_value(p).unwrap_or_default();
+                if let Some(m) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+                    m.remove("managedFields");
+                }
+                crate::engine::resources::pod_value(&v, &f.container)
+            });
+            if let Some(p) = &pod {
+                target.image = p
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.containers.iter().find(|c| c.name == f.container))
+                    .and_then(|c| c.image.clone());
+            }
             let report = crate::run::scan_with(
                 &access,
                 target,
                 self.profiles.clone(),
                 self.args.max_file_size,
                 (!self.args.timeout.is_zero()).then_some(self.args.timeout),
-                None,
+                pod_value,
             )
             .await;
             reports.push(report);

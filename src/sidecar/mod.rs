@@ -121,6 +121,13 @@ pub struct RunArgs {
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
     pub timeout: Duration,
 
+    /// How to find the targets: env (the CINC_SCAN_TARGET marker in their environment, no API
+    /// rights), api (the pod's own status through its ServiceAccount, matched to
+    /// /proc/<pid>/cgroup; needs get on pods), auto (env, then api when a target is missing
+    /// and a ServiceAccount token is mounted)
+    #[arg(long, value_enum, default_value = "auto")]
+    pub discover: Discover,
+
     /// Scan once and exit with the scan's code (for tests and Jobs; a native sidecar must
     /// not exit)
     #[arg(long)]
@@ -129,6 +136,13 @@ pub struct RunArgs {
     /// The proc filesystem to look for targets in (tests)
     #[arg(long, value_name = "DIR", default_value = "/proc", hide = true)]
     pub proc_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Discover {
+    Auto,
+    Env,
+    Api,
 }
 
 #[derive(Debug, Args)]
