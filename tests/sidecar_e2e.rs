@@ -664,3 +664,96 @@ fn results_of_a_pod_without_the_sidecar_say_how_to_add_it() {
         text(&o.stderr)
     );
 }
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
+fn without_a_marker_the_pods_own_status_finds_the_target() {
+    use cinc_scan::sidecar::inject::{parse_documents, render_documents};
+    let ns = Namespace::new("api", &[]);
+    // The least privilege for the fallback: get on pods in the namespace, for the pod's own SA.
+    let rbac = format!(
+        r#"apiVersion: v1
+kind: ServiceAccount
+metadata: {{name: scanner, namespace: {ns}}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {{name: cinc-scan-self, namespace: {ns}}}
+rules:
+- {{apiGroups: [""], resources: [pods], verbs: [get]}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: cinc-scan-self, namespace: {ns}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: cinc-scan-self}}
+subjects:
+- {{kind: ServiceAccount, name: scanner, namespace: {ns}}}
+"#,
+        ns = ns.0
+    );
+    ok(kubectl(&["apply", "-f", "-"], Some(&rbac)), "rbac");
+    let pod = r#"apiVersion: v1
+kind: Pod
+metadata: {name: api, labels: {app: api}}
+spec:
+  serviceAccountName: scanner
+  terminationGracePeriodSeconds: 2
+  securityContext: {runAsUser: 1000, runAsGroup: 1000}
+  containers:
+  - {name: app, image: "cinc-scan.local/standard:v1", imagePullPolicy: Never}
+"#;
+    let injected = ok(
+        plugin(
+            &[
+                "sidecar",
+                "inject",
+                "--image",
+                SCANNER,
+                "--image-pull-policy",
+                "Never",
+            ],
+            Some(pod),
+        ),
+        "inject",
+    );
+    // Take the marker away and ask for the API: only the cgroup match can find the target.
+    let mut docs = parse_documents(&injected, "injected").unwrap();
+    let spec = &mut docs[0]["spec"];
+    spec["containers"][0].as_object_mut().unwrap().remove("env");
+    spec["initContainers"][0]["args"]
+        .as_array_mut()
+        .unwrap()
+        .extend([Value::from("--discover"), Value::from("api")]);
+    let manifest = render_documents(&docs).unwrap();
+    ok(
+        kubectl(&["-n", &ns.0, "apply", "-f", "-"], Some(&manifest)),
+        "apply",
+    );
+    ok(
+        kubectl(
+            &[
+                "-n",
+                &ns.0,
+                "wait",
+                "--for=condition=Ready",
+                "pod/api",
+                "--timeout=120s",
+            ],
+            None,
+        ),
+        "wait",
+    );
+    let docs = wait_results(&ns.0, "pod/api", &[], 1);
+    let d = &docs[0];
+    assert_eq!(d["platform"]["target_id"], format!("{}/api/app", ns.0));
+    let detail = d["passthrough"]["cinc_scan"]["access_detail"]
+        .as_str()
+        .unwrap();
+    assert!(detail.contains("in its cgroup"), "{detail}");
+    assert_eq!(
+        d["passthrough"]["cinc_scan"]["image"],
+        "cinc-scan.local/standard:v1"
+    );
+    let compared = agrees_with_debug_scan(&ns.0, "api", "app", d);
+    eprintln!("api discovery: {compared} controls agree with the debug scan");
+}

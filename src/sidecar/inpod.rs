@@ -5,6 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures::future::BoxFuture;
 
@@ -349,7 +350,7 @@ impl Runner {
         let client = kube::Client::try_from(config).map_err(|e| e.to_string())?;
         let api: kube::Api<Pod> = kube::Api::namespaced(client, ns);
         let get = crate::kube::retry(|| api.get(name));
-        tokio::time::timeout(std::time::Duration::from_secs(30), get)
+        tokio::time::timeout(Duration::from_secs(30), get)
             .await
             .map_err(|_| "the API server did not answer within 30s".to_string())?
             .map_err(|e| crate::kube::api_message(&e, "get", "pods", ns))
@@ -357,8 +358,22 @@ impl Runner {
 
     /// One round: every target scanned, its HDF written atomically, the summary replaced.
     /// Returns the reports (for the exit code of `--once`).
-    pub async fn round(&self, out: &mut dyn Write) -> Vec<ContainerReport> {
-        let (d, pod) = self.discover().await;
+    pub async fn round(&self, out: &mut dyn Write, wait: Duration) -> Vec<ContainerReport> {
+        // A native sidecar starts before the app containers: wait for them to appear.
+        let deadline = tokio::time::Instant::now() + wait;
+        let (d, pod) = loop {
+            let (d, pod) = self.discover().await;
+            let complete = !d.found.is_empty()
+                && self
+                    .args
+                    .targets
+                    .iter()
+                    .all(|t| d.found.iter().any(|f| &f.container == t));
+            if complete || tokio::time::Instant::now() >= deadline {
+                break (d, pod);
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        };
         for n in &d.notes {
             eprintln!("note: {n}");
         }
@@ -551,10 +566,17 @@ pub async fn run(args: RunArgs) -> Result<i32, RunError> {
         interval.as_secs(),
         runner.args.keep
     );
+    // The first round waits up to two minutes for the targets to start, later ones a little
+    // (a target may be restarting); with --once, not at all.
+    let mut wait = if once {
+        Duration::ZERO
+    } else {
+        Duration::from_secs(120)
+    };
     loop {
         let mut stdout = std::io::stdout();
         let reports = tokio::select! {
-            r = runner.round(&mut stdout) => r,
+            r = runner.round(&mut stdout, wait) => r,
             _ = term.recv() => return Ok(exit::PASSED),
             _ = tokio::signal::ctrl_c() => return Ok(exit::INTERRUPTED),
         };
@@ -572,6 +594,7 @@ pub async fn run(args: RunArgs) -> Result<i32, RunError> {
                 false,
             ));
         }
+        wait = Duration::from_secs(30);
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}
             _ = term.recv() => return Ok(exit::PASSED),

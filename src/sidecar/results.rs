@@ -174,6 +174,8 @@ async fn pods(client: &kube::Client, ns: &str, args: &ResultsArgs) -> (Vec<Pod>,
             Err(e) => errors.push(api_message(&e, "list", "pods", ns)),
         }
     }
+    // Pods on their way out (an older revision during a rollout) have nothing new to say.
+    out.retain(|p| p.metadata.deletion_timestamp.is_none());
     out.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
     out.dedup_by(|a, b| a.metadata.name == b.metadata.name);
     (out, errors)
