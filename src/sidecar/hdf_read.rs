@@ -15,16 +15,26 @@ use crate::results::{
 /// Longest text kept from a document field (a results volume is writable by the target's uid).
 const MAX_TEXT: usize = 64 * 1024;
 
+/// Bounded, and with control characters other than newline and tab escaped, so nothing in
+/// a document can drive the terminal the table is printed on.
+fn clean(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars().take(MAX_TEXT) {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn text(v: &Value) -> String {
-    v.as_str()
-        .unwrap_or_default()
-        .chars()
-        .take(MAX_TEXT)
-        .collect()
+    clean(v.as_str().unwrap_or_default())
 }
 
 fn opt_text(v: &Value) -> Option<String> {
-    v.as_str().map(|s| s.chars().take(MAX_TEXT).collect())
+    v.as_str().map(clean)
 }
 
 fn status_of(s: &str) -> Option<Status> {
@@ -38,9 +48,7 @@ fn status_of(s: &str) -> Option<Status> {
 }
 
 fn control_of(c: &Value) -> Result<ControlResult, String> {
-    let id = c["id"]
-        .as_str()
-        .ok_or("a control has no id")?
+    let id: String = clean(c["id"].as_str().ok_or("a control has no id")?)
         .chars()
         .take(256)
         .collect();
@@ -175,9 +183,21 @@ mod tests {
             let back = report_of(&doc).unwrap();
             assert_eq!(back.summary(), r.summary());
             assert_eq!(back.target, r.target);
-            assert_eq!(hdf::document(&back), doc);
+            // Identical but for the escape character in one message, which comes back escaped.
+            let want = serde_json::to_string(&doc)
+                .unwrap()
+                .replace("\\u001b", "\\\\u{1b}");
+            assert_eq!(serde_json::to_string(&hdf::document(&back)).unwrap(), want);
         }
         assert!(report_of(&serde_json::json!({"a": 1})).is_err());
+        let hostile = serde_json::json!({"profiles": [{"name": "p", "controls": [{"id": "x\u{1b}[2J", "title": "t\u{9b}31m",
+            "results": [{"status": "failed", "code_desc": "a\nb", "message": "\u{1b}]0;pwned\u{7}"}]}]}]});
+        let r = report_of(&hostile).unwrap();
+        let c = &r.profiles[0].controls[0];
+        assert_eq!(c.control.id, "x\\u{1b}[2J");
+        assert_eq!(c.control.title, "t\\u{9b}31m");
+        assert_eq!(c.results[0].code_desc, "a\nb");
+        assert!(!c.results[0].message.as_ref().unwrap().contains('\u{1b}'));
         assert!(report_of(&serde_json::json!({"profiles": [{"controls": [{"id": "x", "results": [{"status": "bogus"}]}]}]})).is_err());
     }
 }
