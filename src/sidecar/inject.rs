@@ -79,7 +79,7 @@ pub struct InjectArgs {
     #[arg(long, value_name = "UID")]
     pub run_as_user: Option<i64>,
 
-    /// The gid to run the sidecar with (default: the targets' runAsGroup, if set)
+    /// The gid the targets run as (default: their runAsGroup, else the same number as the uid)
     #[arg(long, value_name = "GID")]
     pub run_as_group: Option<i64>,
 
@@ -228,7 +228,11 @@ fn identity(
             seen[0].0
         ));
     }
-    Ok((uid, args.run_as_group.or(gid)))
+    // The kernel also wants the same gid. Without one in the manifest the runtime would give
+    // the scanner gid 0 (its image has no /etc/passwd): assume the image's group has the
+    // uid's number, as in distroless (65532:65532) and most non-root images.
+    let gid = args.run_as_group.or(gid).or((uid != 0).then_some(uid));
+    Ok((uid, gid))
 }
 
 fn string_list(v: &Value) -> Vec<String> {

@@ -361,6 +361,7 @@ impl Runner {
     pub async fn round(&self, out: &mut dyn Write, wait: Duration) -> Vec<ContainerReport> {
         // A native sidecar starts before the app containers: wait for them to appear.
         let deadline = tokio::time::Instant::now() + wait;
+        let mut waited = false;
         let (d, pod) = loop {
             let (d, pod) = self.discover().await;
             let complete = !d.found.is_empty()
@@ -371,6 +372,13 @@ impl Runner {
                     .all(|t| d.found.iter().any(|f| &f.container == t));
             if complete || tokio::time::Instant::now() >= deadline {
                 break (d, pod);
+            }
+            if !waited {
+                eprintln!(
+                    "note: waiting up to {}s for the targets to start",
+                    wait.as_secs()
+                );
+                waited = true;
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         };
@@ -433,9 +441,10 @@ impl Runner {
                 },
                 if d.unreadable > 0 {
                     format!(
-                        "{} process(es) are not readable by this sidecar's uid {} (the target runs as another uid: inject with --run-as-user of the target)",
+                        "{} process(es) are not readable by this sidecar (uid {}, gid {}): a target runs as another uid or gid; inject with the target's --run-as-user and --run-as-group",
                         d.unreadable,
-                        current_uid()
+                        current_uid(),
+                        current_gid()
                     )
                 } else {
                     "is shareProcessNamespace true and the target container injected?".into()
@@ -538,6 +547,13 @@ impl Runner {
         prune(dir, container, self.args.keep)?;
         Ok(())
     }
+}
+
+fn current_gid() -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self")
+        .map(|m| m.gid())
+        .unwrap_or(u32::MAX)
 }
 
 fn current_uid() -> u32 {
