@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::engine::profile::{Control, Profile, Reference};
 use crate::results::{
-    CheckResult, ContainerReport, ControlResult, Platform, ProfileResult, Status, Target,
+    CheckResult, ContainerReport, ControlMeta, ControlResult, Platform, ProfileMeta, ProfileResult,
+    Reference, Status, Target,
 };
 
 /// Longest text kept from a document field (a results volume is writable by the target's uid).
@@ -86,17 +86,15 @@ fn control_of(c: &Value) -> Result<ControlResult, String> {
         });
     }
     Ok(ControlResult {
-        control: Control {
+        control: Arc::new(ControlMeta {
             id,
             title: text(&c["title"]),
             desc: text(&c["desc"]),
             impact,
             tags,
             refs,
-            only_if: None,
-            checks: Vec::new(),
             line: c["source_location"]["line"].as_u64().unwrap_or(0) as usize,
-        },
+        }),
         results,
     })
 }
@@ -112,7 +110,7 @@ fn profile_of(p: &Value) -> Result<ProfileResult, String> {
         .iter()
         .map(control_of)
         .collect::<Result<Vec<_>, _>>()?;
-    let profile = Profile {
+    let profile = ProfileMeta {
         name: text(&p["name"]),
         title: opt_text(&p["title"]),
         version: opt_text(&p["version"]),
@@ -122,7 +120,6 @@ fn profile_of(p: &Value) -> Result<ProfileResult, String> {
         copyright: opt_text(&p["copyright"]),
         copyright_email: opt_text(&p["copyright_email"]),
         supports: serde_json::from_value(p["supports"].clone()).unwrap_or_default(),
-        controls: controls.iter().map(|c| c.control.clone()).collect(),
         source,
         sha256: text(&p["sha256"]),
     };

@@ -13,7 +13,8 @@ use serde_json::{json, Map, Value};
 
 use super::procfs::{is_container_name, TARGET_ENV};
 use super::{BINARY_PATH, CONTAINER_NAME, DEFAULT_IMAGE, RESULTS_DIR, VOLUME_NAME};
-use crate::run::{exit, RunError};
+use crate::exit;
+use crate::run::RunError;
 
 const PROFILES_VOLUME: &str = "cinc-scan-profiles";
 const PROFILES_DIR: &str = "/cinc-scan/profiles";

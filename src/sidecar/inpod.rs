@@ -16,9 +16,9 @@ use super::{printable, CatArgs, Discover, RunArgs};
 use crate::access::{local, Access, AccessError, Collected};
 use crate::engine::facts::{ProbePlan, Unavailable};
 use crate::engine::profile::Profile;
-use crate::report::json;
+use crate::exit;
 use crate::results::{hdf, ContainerReport, SafStatus, Target};
-use crate::run::{exit, RunError};
+use crate::run::RunError;
 use crate::threshold::{self, Threshold};
 
 /// The summary of the last round, next to the HDF files.
@@ -36,8 +36,8 @@ pub struct SidecarAccess {
 }
 
 impl Access for SidecarAccess {
-    fn method(&self) -> &'static str {
-        "sidecar"
+    fn method(&self) -> crate::access::AccessMethod {
+        crate::access::AccessMethod::Sidecar
     }
 
     fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Collected, AccessError>> {
@@ -190,7 +190,7 @@ pub fn remove_stale_temporaries(dir: &Path) -> usize {
 }
 
 fn status_word(report: &ContainerReport) -> &'static str {
-    match crate::run::exit_code(std::slice::from_ref(report), report.error.is_some(), false) {
+    match crate::scan::results_code(std::slice::from_ref(report), report.error.is_some(), false) {
         exit::PASSED => "PASSED",
         exit::FAILED => "FAILED",
         exit::SKIPPED => "SKIPPED",
@@ -231,6 +231,7 @@ pub fn log_line(
 pub struct Runner {
     pub args: RunArgs,
     pub profiles: Vec<Arc<Profile>>,
+    pub plan: ProbePlan,
     pub threshold: Option<Threshold>,
     pub poster: Option<crate::deliver::Poster>,
     pub pod: PodIdentity,
@@ -238,10 +239,10 @@ pub struct Runner {
 
 impl Runner {
     pub fn new(args: RunArgs) -> Result<Runner, RunError> {
-        let profiles = crate::run::load_profiles(&args.profiles)?;
+        let profiles = crate::profiles::load_specs(&args.profiles)?;
         let threshold = match (&args.threshold, &args.threshold_inline) {
             (Some(path), _) => {
-                let text = std::fs::read_to_string(path).map_err(|e| {
+                let text = crate::fsio::read_text(path, 1 << 20).map_err(|e| {
                     RunError::Usage(format!(
                         "cannot read threshold file '{}': {e}",
                         path.display()
@@ -286,8 +287,13 @@ impl Runner {
                 args.results_dir.display()
             ))
         })?;
+        let plan = ProbePlan::for_profiles(
+            &profiles.iter().map(|p| (**p).clone()).collect::<Vec<_>>(),
+            args.max_file_size,
+        );
         Ok(Runner {
             args,
+            plan,
             profiles,
             threshold,
             poster,
@@ -419,13 +425,14 @@ impl Runner {
                     .and_then(|s| s.containers.iter().find(|c| c.name == f.container))
                     .and_then(|c| c.image.clone());
             }
-            let report = crate::run::scan_with(
-                &access,
-                target,
-                self.profiles.clone(),
-                self.args.max_file_size,
+            let report = crate::scan::scan_with(
+                &self.profiles,
+                &self.plan,
                 (!self.args.timeout.is_zero()).then_some(self.args.timeout),
+                target,
+                &[&access],
                 pod_value,
+                &|_| {},
             )
             .await;
             reports.push(report);
@@ -504,7 +511,7 @@ impl Runner {
             serde_json::json!({"time": jiff::Timestamp::now().to_string(), "targets": summary});
         let bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
         if let Err(e) =
-            json::write_atomic_with_mode(&self.args.results_dir.join(SUMMARY_FILE), &bytes, 0o600)
+            crate::fsio::write_atomic(&self.args.results_dir.join(SUMMARY_FILE), &bytes, 0o600)
         {
             eprintln!("error: cannot write {}: {e}", SUMMARY_FILE);
         }
@@ -543,7 +550,7 @@ impl Runner {
         let dir = &self.args.results_dir;
         let mut bytes = serde_json::to_vec(&hdf::document(r))?;
         bytes.push(b'\n');
-        json::write_atomic_with_mode(&dir.join(name), &bytes, 0o600)?;
+        crate::fsio::write_atomic(&dir.join(name), &bytes, 0o600)?;
         prune(dir, container, self.args.keep)?;
         Ok(())
     }
@@ -604,8 +611,8 @@ pub async fn run(args: RunArgs) -> Result<i32, RunError> {
                     .map(|r| threshold::evaluate_report(t, r))
                     .collect()
             });
-            return Ok(crate::run::gate_exit_code(
-                crate::run::exit_code(&reports, errored, false),
+            return Ok(crate::scan::gate_exit_code(
+                crate::scan::results_code(&reports, errored, false),
                 verdicts.as_deref(),
                 false,
             ));

@@ -15,11 +15,12 @@ use tokio::io::AsyncReadExt;
 
 use super::{BINARY_PATH, CONTAINER_NAME};
 use crate::cli::{parse_duration, ColorChoice, OutputFormat};
+use crate::exit;
 use crate::kube::config::{connect, ClusterOptions};
 use crate::kube::{api_message, retry};
 use crate::report::{json, junit, markdown, sarif, table, Outcome};
 use crate::results::{ContainerReport, Target};
-use crate::run::{exit, RunError};
+use crate::run::RunError;
 use crate::threshold::{self, Threshold};
 
 /// The most a sidecar may send back (its volume is writable by the target's uid).
@@ -386,7 +387,7 @@ pub async fn command(args: ResultsArgs) -> Result<i32, RunError> {
     }
     let threshold = match (&args.threshold, &args.threshold_inline) {
         (Some(path), _) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
+            let text = crate::fsio::read_text(path, 1 << 20).map_err(|e| {
                 RunError::Usage(format!(
                     "cannot read threshold file '{}': {e}",
                     path.display()
@@ -454,8 +455,8 @@ pub async fn command(args: ResultsArgs) -> Result<i32, RunError> {
         std::io::ErrorKind::BrokenPipe => RunError::BrokenPipe,
         _ => RunError::Io(format!("cannot write to stdout: {e}")),
     })?;
-    Ok(crate::run::gate_exit_code(
-        crate::run::exit_code(&reports, errored, false),
+    Ok(crate::scan::gate_exit_code(
+        crate::scan::results_code(&reports, errored, false),
         verdicts.as_deref(),
         false,
     ))
