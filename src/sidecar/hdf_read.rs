@@ -148,6 +148,7 @@ pub fn report_of(doc: &Value) -> Result<ContainerReport, String> {
         root: opt_text(&pt["root"]),
         access: opt_text(&pt["access"]).unwrap_or_else(|| "sidecar".into()),
         access_detail: opt_text(&pt["access_detail"]),
+        workload: None,
     };
     let platform = Platform {
         name: text(&doc["platform"]["name"]),

@@ -265,11 +265,10 @@ impl Runner {
                     },
                 };
                 let poster = Poster::new(&PostOptions {
-                    url: url.clone(),
-                    token,
                     ca_file: args.post_ca_file.clone(),
                     timeout: args.post_timeout,
                     retries: args.post_retries,
+                    ..PostOptions::post_results(url, token)
                 })
                 .map_err(|e| RunError::Usage(e.to_string()))?;
                 for w in &poster.warnings {
