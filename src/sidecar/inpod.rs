@@ -173,7 +173,12 @@ pub fn prune(dir: &Path, container: &str, keep: usize) -> std::io::Result<usize>
     Ok(removed)
 }
 
-/// Leftovers of a writer that was killed mid-write (`.NAME.tmp-PID`): never a result file.
+/// A temporary file of `fsio::write_atomic` (`.cinc-scan-XXXXXX.tmp`), or of older versions.
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with('.') && (name.ends_with(".tmp") || name.contains(".tmp-"))
+}
+
+/// Leftovers of a writer that was killed mid-write never a result file.
 pub fn remove_stale_temporaries(dir: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
@@ -181,8 +186,7 @@ pub fn remove_stale_temporaries(dir: &Path) -> usize {
     let mut n = 0;
     for e in entries.filter_map(Result::ok) {
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') && name.contains(".tmp-") && std::fs::remove_file(e.path()).is_ok()
-        {
+        if is_temporary(&name) && std::fs::remove_file(e.path()).is_ok() {
             n += 1;
         }
     }
