@@ -119,6 +119,11 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         context: Option<String>,
     },
+    /// Scan from inside the pod: inject a scanner sidecar into manifests, fetch its results
+    Sidecar {
+        #[command(subcommand)]
+        action: crate::sidecar::SidecarAction,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,6 +17,7 @@ pub mod report;
 pub mod results;
 pub mod run;
 pub mod scan;
+pub mod sidecar;
 pub mod sink;
 pub mod threshold;
 

@@ -141,8 +141,9 @@ fn platform_of(facts: &Facts) -> Platform {
     }
 }
 
-/// Gather and evaluate one target; failures become an error report, never a panic.
-async fn scan_with(
+/// Gather and evaluate one target; failures become an error report, never a panic. The
+/// sidecar's in-pod mode calls it too, so it shares the engine path with every scan.
+pub async fn scan_with(
     profiles: &[Arc<Profile>],
     plan: &ProbePlan,
     timeout: Option<Duration>,
