@@ -356,9 +356,11 @@ impl Runner {
             return Err("POD_NAME and POD_NAMESPACE are not set (sidecar inject sets them)".into());
         };
         let config = kube::Config::incluster().map_err(|e| e.to_string())?;
-        let client = kube::Client::try_from(config).map_err(|e| e.to_string())?;
+        let settings = crate::kube::resilience::Settings::default();
+        let (client, _guard) =
+            crate::kube::resilience::client(config, &settings).map_err(|e| e.to_string())?;
         let api: kube::Api<Pod> = kube::Api::namespaced(client, ns);
-        let get = crate::kube::retry(|| api.get(name));
+        let get = api.get(name);
         tokio::time::timeout(Duration::from_secs(30), get)
             .await
             .map_err(|_| "the API server did not answer within 30s".to_string())?

@@ -17,7 +17,7 @@ use super::{BINARY_PATH, CONTAINER_NAME};
 use crate::cli::{parse_duration, ColorChoice, OutputFormat};
 use crate::exit;
 use crate::kube::config::{connect, ClusterOptions};
-use crate::kube::{api_message, retry};
+use crate::kube::api_message;
 use crate::report::{json, junit, markdown, sarif, table, Outcome};
 use crate::results::{ContainerReport, Target};
 use crate::run::RunError;
@@ -112,7 +112,7 @@ async fn workload_selector(
     macro_rules! get {
         ($t:ty, $res:expr) => {{
             let api: Api<$t> = Api::namespaced(client.clone(), ns);
-            let obj = retry(|| api.get(name))
+            let obj = api.get(name)
                 .await
                 .map_err(|e| api_message(&e, "get", $res, ns))?;
             obj.spec.map(|s| s.selector)
@@ -125,7 +125,7 @@ async fn workload_selector(
         "rs" | "replicaset" | "replicasets" => get!(ReplicaSet, "replicasets"),
         "job" | "jobs" => {
             let api: Api<Job> = Api::namespaced(client.clone(), ns);
-            let obj = retry(|| api.get(name))
+            let obj = api.get(name)
                 .await
                 .map_err(|e| api_message(&e, "get", "jobs", ns))?;
             obj.spec.and_then(|s| s.selector)
@@ -155,7 +155,7 @@ async fn pods(client: &kube::Client, ns: &str, args: &ResultsArgs) -> (Vec<Pod>,
     for t in &args.targets {
         let (kind, name) = t.split_once('/').unwrap_or(("pod", t.as_str()));
         match kind {
-            "pod" | "pods" | "po" => match retry(|| api.get(name)).await {
+            "pod" | "pods" | "po" => match api.get(name).await {
                 Ok(p) => out.push(p),
                 Err(e) => errors.push(api_message(&e, "get", "pods", ns)),
             },
@@ -167,7 +167,7 @@ async fn pods(client: &kube::Client, ns: &str, args: &ResultsArgs) -> (Vec<Pod>,
     }
     for (what, s) in selectors {
         let lp = ListParams::default().labels(&s);
-        match retry(|| api.list(&lp)).await {
+        match api.list(&lp).await {
             Ok(list) if list.items.is_empty() => {
                 errors.push(format!("no pods match {what} in namespace \"{ns}\""))
             }
