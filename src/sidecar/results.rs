@@ -16,8 +16,8 @@ use tokio::io::AsyncReadExt;
 use super::{BINARY_PATH, CONTAINER_NAME};
 use crate::cli::{parse_duration, ColorChoice, OutputFormat};
 use crate::exit;
-use crate::kube::config::{connect, ClusterOptions};
 use crate::kube::api_message;
+use crate::kube::config::{connect, ClusterOptions};
 use crate::report::{json, junit, markdown, sarif, table, Outcome};
 use crate::results::{ContainerReport, Target};
 use crate::run::RunError;
@@ -112,7 +112,8 @@ async fn workload_selector(
     macro_rules! get {
         ($t:ty, $res:expr) => {{
             let api: Api<$t> = Api::namespaced(client.clone(), ns);
-            let obj = api.get(name)
+            let obj = api
+                .get(name)
                 .await
                 .map_err(|e| api_message(&e, "get", $res, ns))?;
             obj.spec.map(|s| s.selector)
