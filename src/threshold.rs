@@ -974,7 +974,11 @@ mod tests {
             impact: 0.5,
             tags: Default::default(),
             refs: vec![],
+            check: None,
+            fix: None,
+            only_applicable_if: None,
             only_if: None,
+            code: String::new(),
             checks: vec![],
             line: 1,
         };
@@ -982,12 +986,14 @@ mod tests {
         let cr = ControlResult {
             control: control.clone(),
             results: vec![],
+            not_applicable: false,
         };
         assert_eq!(saf_severity_bucket(&cr), Some(Severity::High));
         control.tags.insert("severity".into(), "High".into());
         let cr = ControlResult {
             control,
             results: vec![],
+            not_applicable: false,
         };
         assert_eq!(saf_severity_bucket(&cr), None);
     }

@@ -41,7 +41,7 @@ struct RawProfile {
     copyright_email: Option<String>,
     #[serde(default)]
     supports: Vec<BTreeMap<String, String>>,
-    controls: Vec<Control>,
+    controls: Vec<serde_saphyr::Spanned<Control>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -50,17 +50,38 @@ pub struct Control {
     pub id: String,
     pub title: String,
     pub desc: String,
+    /// For an assessor: what is examined, and how (HDF description `check`).
+    pub check: Option<String>,
+    /// For an assessor: how to remediate (HDF description `fix`).
+    pub fix: Option<String>,
     pub impact: f64,
     #[serde(default)]
     pub tags: BTreeMap<String, Value>,
     #[serde(default)]
     pub refs: Vec<Reference>,
-    /// When this check does not hold, the control is skipped (not applicable here).
+    /// When this check does not pass, the control does not apply here: it is reported as
+    /// not applicable (impact 0) with the reason, as InSpec's `only_applicable_if`.
+    pub only_applicable_if: Option<Check>,
+    /// When this check does not pass, the control is not evaluated: it is skipped (not
+    /// reviewed) with the reason, as InSpec's `only_if`.
     pub only_if: Option<Check>,
     pub checks: Vec<Check>,
     /// 1-based line of the control in its file (filled in after parsing).
     #[serde(skip)]
     pub line: usize,
+    /// The control's YAML source, as written in its file (HDF `code`).
+    #[serde(skip)]
+    pub code: String,
+}
+
+impl Control {
+    /// The guard checks (`only_applicable_if`, `only_if`) and then the checks.
+    pub fn all_checks(&self) -> impl Iterator<Item = &Check> {
+        self.only_applicable_if
+            .iter()
+            .chain(self.only_if.iter())
+            .chain(self.checks.iter())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -381,10 +402,26 @@ impl Profile {
                 message,
             }
         })?;
-        let mut controls = raw.controls;
+        let lines: Vec<&str> = text.lines().collect();
+        let starts: Vec<(usize, usize)> = raw
+            .controls
+            .iter()
+            .map(|c| {
+                let line = c.referenced.line() as usize;
+                if line == 0 {
+                    (find_control_line(text, &c.value.id), 0)
+                } else {
+                    (line, c.referenced.column() as usize)
+                }
+            })
+            .collect();
+        let mut controls: Vec<Control> = raw.controls.into_iter().map(|c| c.value).collect();
         let mut seen = BTreeMap::new();
-        for control in &mut controls {
-            control.line = find_control_line(text, &control.id);
+        for (i, control) in controls.iter_mut().enumerate() {
+            let (line, column) = starts[i];
+            let next = starts.get(i + 1).map(|s| s.0);
+            control.line = line;
+            control.code = control_source(&lines, line, column, next);
             let invalid = |message: String| ProfileError::Invalid {
                 file: source.to_string(),
                 line: control.line,
@@ -467,7 +504,48 @@ impl Profile {
     }
 }
 
-/// Best effort: the line of `id: <id>` for a control (serde gives no spans after parsing).
+/// The text of the control that starts at 1-based `line` (its first key at 1-based `column`),
+/// up to the next control or the first line indented no deeper than its `- ` marker; trailing
+/// blank and comment lines are left out, and the block is dedented to the control's keys.
+fn control_source(lines: &[&str], line: usize, column: usize, next: Option<usize>) -> String {
+    if line == 0 || line > lines.len() {
+        return String::new();
+    }
+    let first = lines[line - 1];
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let dash = indent(first);
+    let body = column.saturating_sub(1).clamp(dash, first.len());
+    let end = next.map(|n| n - 1).unwrap_or(lines.len()).min(lines.len());
+    let mut block: Vec<&str> = vec![&first[body..]];
+    for l in &lines[line..end] {
+        let blank = l.trim().is_empty();
+        if !blank && indent(l) <= dash {
+            break;
+        }
+        block.push(l);
+    }
+    while block
+        .last()
+        .is_some_and(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        && block.len() > 1
+    {
+        block.pop();
+    }
+    let mut out = String::new();
+    for (i, l) in block.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+            let cut = indent(l).min(body);
+            out.push_str(l[cut..].trim_end());
+        } else {
+            out.push_str(l.trim_end());
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// Fallback when the parser gives no location: the line of `id: <id>` for a control.
 fn find_control_line(text: &str, id: &str) -> usize {
     for (n, line) in text.lines().enumerate() {
         let t = line.trim_start().trim_start_matches("- ").trim_start();
@@ -514,6 +592,41 @@ controls:
             Resource::File("/etc/passwd".into())
         );
         assert_eq!(p.sha256.len(), 64);
+    }
+
+    #[test]
+    fn code_is_the_controls_yaml_source() {
+        let two = format!(
+            "{GOOD}\n  # next section\n  - id: c2\n    title: t\n    desc: d\n    check: |\n      Look.\n\n      Then look again.\n    impact: 0.5\n    checks:\n      - {{resource: passwd, expect: [{{unique_by: uid}}]}}\n\n# trailing\nname2: x\n"
+        );
+        let two = two.replace("\nname2: x\n", "\n");
+        let p = Profile::parse(&two, "t.yaml").unwrap();
+        let c1 = &p.controls[0].code;
+        assert!(c1.starts_with("id: c1\ntitle: passwd exists\n"), "{c1}");
+        assert!(c1.ends_with("- {field: exists, equals: true}\n"), "{c1}");
+        assert!(c1.contains("\nchecks:\n  - resource: file\n"), "{c1}");
+        assert!(!c1.contains("next section"), "{c1}");
+        let c2 = &p.controls[1];
+        assert_eq!(c2.line, 16);
+        assert!(
+            c2.code
+                .contains("check: |\n  Look.\n\n  Then look again.\n"),
+            "{}",
+            c2.code
+        );
+        assert!(
+            c2.code.ends_with("expect: [{unique_by: uid}]}\n"),
+            "{}",
+            c2.code
+        );
+        assert_eq!(c2.check.as_deref(), Some("Look.\n\nThen look again.\n"));
+        let flow = "name: t\ncontrols: [{id: a, title: t, desc: d, impact: 0.1, checks: [{resource: passwd, expect: [{unique_by: uid}]}]}]\n";
+        let p = Profile::parse(flow, "t.yaml").unwrap();
+        assert!(
+            p.controls[0].code.starts_with("{id: a,") || p.controls[0].code.starts_with("id: a"),
+            "{}",
+            p.controls[0].code
+        );
     }
 
     #[test]

@@ -81,7 +81,11 @@ pub(crate) mod testdata {
                 reference: Some("CIS 1.2".into()),
                 url: Some("https://example.org/cis#1.2".into()),
             }],
+            check: None,
+            fix: None,
+            only_applicable_if: None,
             only_if: None,
+            code: String::new(),
             checks: vec![],
             line: 7,
         }
@@ -114,6 +118,7 @@ pub(crate) mod testdata {
         let cr = |c: Control, results: Vec<CheckResult>| ControlResult {
             control: c,
             results,
+            not_applicable: false,
         };
         let controls = vec![
             cr(

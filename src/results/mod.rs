@@ -41,6 +41,9 @@ pub struct CheckResult {
 pub struct ControlResult {
     pub control: Control,
     pub results: Vec<CheckResult>,
+    /// `only_applicable_if` did not hold: the control is reported with impact 0 (not
+    /// applicable), its reason in the result's skip message.
+    pub not_applicable: bool,
 }
 
 /// The status SAF and Heimdall give a control.
@@ -114,9 +117,13 @@ impl Severity {
 
     /// SAF/Heimdall: `severityoverride`, else a valid `severity` tag, else from impact.
     pub fn of(control: &Control) -> Severity {
+        Severity::of_tags(&control.tags, control.impact)
+    }
+
+    /// The same from the tags and the impact as reported.
+    pub fn of_tags(tags: &std::collections::BTreeMap<String, Value>, impact: f64) -> Severity {
         for tag in ["severityoverride", "severity"] {
-            if let Some(s) = control
-                .tags
+            if let Some(s) = tags
                 .get(tag)
                 .and_then(Value::as_str)
                 .and_then(Severity::parse)
@@ -124,7 +131,7 @@ impl Severity {
                 return s;
             }
         }
-        match control.impact {
+        match impact {
             i if i < 0.1 => Severity::None,
             i if i < 0.4 => Severity::Low,
             i if i < 0.7 => Severity::Medium,
@@ -154,7 +161,7 @@ impl ControlResult {
         let has = |s| self.results.iter().any(|r: &CheckResult| r.status == s);
         if has(Status::Error) {
             SafStatus::ProfileError
-        } else if self.control.impact == 0.0 {
+        } else if self.impact() == 0.0 {
             SafStatus::NotApplicable
         } else if self.results.is_empty() {
             SafStatus::ProfileError
@@ -167,8 +174,17 @@ impl ControlResult {
         }
     }
 
+    /// The impact as reported: 0 when the control does not apply here.
+    pub fn impact(&self) -> f64 {
+        if self.not_applicable {
+            0.0
+        } else {
+            self.control.impact
+        }
+    }
+
     pub fn severity(&self) -> Severity {
-        Severity::of(&self.control)
+        Severity::of_tags(&self.control.tags, self.impact())
     }
 
     /// The first message worth showing: from a failure, an error, or a skip. A passed
@@ -339,7 +355,11 @@ mod tests {
                 impact,
                 tags: BTreeMap::new(),
                 refs: vec![],
+                check: None,
+                fix: None,
+                only_applicable_if: None,
                 only_if: None,
+                code: String::new(),
                 checks: vec![],
                 line: 1,
             },
@@ -352,6 +372,7 @@ mod tests {
                     run_time: 0.0,
                 })
                 .collect(),
+            not_applicable: false,
         }
     }
 
