@@ -553,7 +553,14 @@ mod tests {
             assert_eq!(r["cb-os-02"], eol);
             let r = with_release("ID=wolfi\nVERSION_ID=20230201\n");
             assert_eq!(r["cb-os-01"].0, Status::Passed);
-            assert_eq!(r["cb-os-02"].0, Status::Skipped);
+            // An unknown release is unknown: not reviewed, never "not applicable".
+            assert_eq!(
+                r["cb-os-02"],
+                (
+                    Status::Skipped,
+                    Some("not reviewed: eol_date is missing (only_if: the end-of-life date of this release is known)".to_string())
+                )
+            );
             let r = with_release("ID=debian\nPRETTY_NAME=\"Debian GNU/Linux trixie/sid\"\n");
             let missing = (Status::Failed, Some("VERSION_ID is missing".to_string()));
             assert_eq!(r["cb-os-01"], missing);
