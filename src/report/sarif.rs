@@ -101,6 +101,9 @@ fn rule(c: &ControlResult, profile: &str) -> Value {
     let ctl = &c.control;
     let sev = c.severity();
     let mut help = one_line(&ctl.desc);
+    if let Some(fix) = &ctl.fix {
+        help.push_str(&format!(" Fix: {}", one_line(fix)));
+    }
     let refs: Vec<String> = ctl
         .refs
         .iter()
