@@ -379,6 +379,21 @@ fn heimdall_lite_shows_our_counts_without_an_error() {
         ours.map(Some),
         "Heimdall's cards (passed, failed, not reviewed, n/a, error) vs our tables: {page}"
     );
+    // Run times in the control table read as numbers (a value below 1e-6 shows as `7.51es`).
+    let times: Vec<&str> = page["run_times"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(
+        times.len() >= 10,
+        "the control table shows run times: {page}"
+    );
+    let plain = Regex::new(r"^[0-9]+(\.[0-9]+)?s$").unwrap();
+    for t in &times {
+        assert!(plain.is_match(t), "Heimdall shows run time {t:?}");
+    }
     let png = std::fs::read(&shot).unwrap();
     assert!(png.starts_with(b"\x89PNG"), "a screenshot was saved");
     // The README's picture: the cluster scans only.

@@ -81,6 +81,16 @@ async function main() {
     }
     out.counts = counts;
     await page.screenshot({path: screenshot});
+    // Run times as the control table (further down, rendered when scrolled to) prints them:
+    // `0.000s`; JavaScript's exponent form for values below 1e-6 would show `7.51es`.
+    for (let i = 0; i < 8; i++) {
+      await page.mouse.wheel(0, 3000);
+      await page.waitForTimeout(300);
+    }
+    await page.locator('text=/Controls Viewed/').first().waitFor({timeout: 60000});
+    await page.waitForTimeout(1500);
+    const text = await page.evaluate(() => document.body.innerText);
+    out.run_times = (text.match(/(^|\s)[0-9][0-9.e+-]*s(?=\s|$)/g) || []).map((t) => t.trim());
   } catch (e) {
     out.failure = String(e);
   } finally {
