@@ -260,6 +260,15 @@ fn inspecjs_reads_every_document_with_our_statuses() {
             seen_statuses.insert(got);
         }
     }
+    // Every platform is named; the distroless container (no os-release) after its image.
+    for file in &d.files {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        assert_ne!(doc["platform"]["name"], "unknown", "{}", file.display());
+        if doc["platform"]["target_id"] == "cinc-demo/distroless-nonroot/app" {
+            assert_eq!(doc["platform"]["name"], "distroless-nonroot");
+            assert_eq!(doc["platform"]["release"], "");
+        }
+    }
     // The set is representative: real N/A and not-reviewed controls beside passes and failures.
     for s in ["passed", "failed", "skipped", "n/a"] {
         assert!(
