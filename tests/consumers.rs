@@ -192,6 +192,10 @@ fn docs() -> &'static Docs {
 }
 
 fn node(script: &str, args: &[&str]) -> Value {
+    node_with(script, args, &[])
+}
+
+fn node_with(script: &str, args: &[&str], envs: &[(&str, &str)]) -> Value {
     let modules = env_path("CINC_SCAN_CONSUMERS");
     let script = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/consumers")
@@ -200,6 +204,7 @@ fn node(script: &str, args: &[&str]) -> Value {
         .arg(&script)
         .args(args)
         .env("NODE_PATH", &modules)
+        .envs(envs.iter().copied())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -359,7 +364,11 @@ fn heimdall_lite_shows_our_counts_without_an_error() {
         ];
         args.extend(paths(files));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        node("heimdall.js", &args)
+        node_with(
+            "heimdall.js",
+            &args,
+            &[("HEIMDALL_OPEN_CONTROL", "cb-acct-03")],
+        )
     };
     let shot = dir.path().join("heimdall.png");
     let page = load(&shot, &d.files);
@@ -403,6 +412,26 @@ fn heimdall_lite_shows_our_counts_without_an_error() {
     for t in &times {
         assert!(plain.is_match(t), "Heimdall shows run time {t:?}");
     }
+    // An assessor opens a control: Details shows our check and fix texts, Code our YAML.
+    let profile = cinc_scan::engine::builtin::load(cinc_scan::engine::builtin::DEFAULT).unwrap();
+    let ctl = profile
+        .controls
+        .iter()
+        .find(|c| c.id == "cb-acct-03")
+        .unwrap();
+    let details = page["details"].as_str().unwrap();
+    for (label, text) in [("Check", &ctl.check), ("Fix", &ctl.fix)] {
+        let want = format!("{label}:\n{}", text.as_deref().unwrap().trim());
+        assert!(
+            details.contains(&want),
+            "Heimdall's Details lack {want:?}:\n{details}"
+        );
+    }
+    let code = page["code"].as_str().unwrap();
+    assert!(
+        code.contains("id: cb-acct-03\ntitle: /etc/shadow mode <= 0640, owner root\n"),
+        "Heimdall's Code tab: {code}"
+    );
     let png = std::fs::read(&shot).unwrap();
     assert!(png.starts_with(b"\x89PNG"), "a screenshot was saved");
     // The README's picture: the cluster scans only.

@@ -41,8 +41,8 @@ async function main() {
   const browser = await chromium.launch({executablePath, headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage']});
   const out = {errors: [], console_errors: []};
+  const page = await browser.newPage({viewport: {width: 1280, height: 900}});
   try {
-    const page = await browser.newPage({viewport: {width: 1280, height: 900}});
     page.on('console', (m) => { if (m.type() === 'error') out.console_errors.push(m.text()); });
     page.on('pageerror', (e) => out.console_errors.push(String(e)));
     // Nothing may leave the machine: only the loopback server answers.
@@ -91,8 +91,26 @@ async function main() {
     await page.waitForTimeout(1500);
     const text = await page.evaluate(() => document.body.innerText);
     out.run_times = (text.match(/(^|\s)[0-9][0-9.e+-]*s(?=\s|$)/g) || []).map((t) => t.trim());
+    // One control opened as an assessor would: its Details tab (Check, Fix) and Code tab.
+    const id = process.env.HEIMDALL_OPEN_CONTROL;
+    if (id) {
+      await page.mouse.wheel(0, -30000);
+      await page.locator('input[type=text]').first().fill(id);
+      await page.waitForTimeout(1500);
+      await page.mouse.wheel(0, 3000);
+      // The search leaves that one row; "Expand All" opens it.
+      await page.getByText('Expand All', {exact: true}).click();
+      await page.waitForTimeout(1000);
+      await page.locator('[href="#tab-details"]').last().click();
+      await page.waitForTimeout(1000);
+      out.details = await page.evaluate(() => document.body.innerText);
+      await page.locator('[href="#tab-code"]').last().click();
+      await page.waitForTimeout(1000);
+      out.code = await page.evaluate(() => document.body.innerText);
+    }
   } catch (e) {
     out.failure = String(e);
+    await page.screenshot({path: screenshot + '.failure.png'}).catch(() => {});
   } finally {
     await browser.close();
     server.close();
