@@ -966,32 +966,23 @@ mod tests {
 
     #[test]
     fn severity_bucket_follows_inspecjs() {
-        use crate::engine::profile::Control;
-        let mut control = Control {
+        use crate::results::ControlMeta;
+        let mut control = ControlMeta {
             id: "x".into(),
-            title: String::new(),
-            desc: String::new(),
             impact: 0.5,
-            tags: Default::default(),
-            refs: vec![],
-            check: None,
-            fix: None,
-            only_applicable_if: None,
-            only_if: None,
-            code: String::new(),
-            checks: vec![],
             line: 1,
+            ..Default::default()
         };
         control.tags.insert("severity".into(), "high".into());
         let cr = ControlResult {
-            control: control.clone(),
+            control: std::sync::Arc::new(control.clone()),
             results: vec![],
             not_applicable: false,
         };
         assert_eq!(saf_severity_bucket(&cr), Some(Severity::High));
         control.tags.insert("severity".into(), "High".into());
         let cr = ControlResult {
-            control,
+            control: std::sync::Arc::new(control),
             results: vec![],
             not_applicable: false,
         };

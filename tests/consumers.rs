@@ -77,6 +77,22 @@ struct Docs {
     ours: BTreeMap<String, Ours>,
 }
 
+/// `ns/pod/container` → `ns_pod_container.json`, the --output-dir naming.
+fn file_name(target_id: &str) -> String {
+    let safe: String = target_id
+        .trim_start_matches('/')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-._".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{safe}.json")
+}
+
 fn run_scan(dir: &Path, n: usize, args: &[&str], kubeconfig: Option<&Path>) -> Vec<PathBuf> {
     let table = dir.join(format!("scan-{n}.txt"));
     let mut cmd = Command::new(bin());
@@ -105,7 +121,7 @@ fn run_scan(dir: &Path, n: usize, args: &[&str], kubeconfig: Option<&Path>) -> V
             // Named like the --output-dir files: Heimdall shows the file name.
             let doc: Value = serde_json::from_str(line).unwrap();
             let id = doc["platform"]["target_id"].as_str().unwrap();
-            let path = dir.join(cinc_scan::report::json::file_name(id));
+            let path = dir.join(file_name(id));
             std::fs::write(&path, line).unwrap();
             files.push(path);
         }

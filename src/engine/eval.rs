@@ -142,7 +142,7 @@ pub fn evaluate_control(control: &Control, facts: &Facts, today: Date) -> Contro
             Guard::NotApplicable(why) => (Verdict::Skip(why), true),
         };
         return ControlResult {
-            control: control.clone(),
+            control: control.meta.clone(),
             results: vec![result(code_desc(check), verdict, started)],
             not_applicable,
         };
@@ -156,7 +156,7 @@ pub fn evaluate_control(control: &Control, facts: &Facts, today: Date) -> Contro
         })
         .collect();
     ControlResult {
-        control: control.clone(),
+        control: control.meta.clone(),
         results,
         not_applicable: false,
     }
@@ -166,7 +166,7 @@ pub fn evaluate(profiles: &[Arc<Profile>], facts: &Facts, today: Date) -> Vec<Pr
     profiles
         .iter()
         .map(|p| ProfileResult {
-            profile: p.clone(),
+            profile: p.meta.clone(),
             controls: p
                 .controls
                 .iter()
@@ -181,12 +181,12 @@ pub fn all_errors(profiles: &[Arc<Profile>], message: &str) -> Vec<ProfileResult
     profiles
         .iter()
         .map(|p| ProfileResult {
-            profile: p.clone(),
+            profile: p.meta.clone(),
             controls: p
                 .controls
                 .iter()
                 .map(|c| ControlResult {
-                    control: c.clone(),
+                    control: c.meta.clone(),
                     results: vec![CheckResult {
                         code_desc: format!("scan of control {}", c.id),
                         status: Status::Error,

@@ -155,11 +155,16 @@ pub async fn can_i(
     answer.status.map(|s| s.allowed)
 }
 
-/// The permissions a scan by exec needs in a namespace that the user lacks, as "verb resource".
-pub async fn missing_exec_permissions(client: &Client, namespace: &str) -> Vec<String> {
+/// Of the permissions given as (verb, resource, subresource), those the user lacks in a
+/// namespace, as "verb resource[/subresource]".
+pub async fn missing_permissions(
+    client: &Client,
+    namespace: &str,
+    needed: &[(&str, &str, Option<&str>)],
+) -> Vec<String> {
     let mut missing = Vec::new();
-    for (verb, resource, sub) in [("get", "pods", None), ("create", "pods", Some("exec"))] {
-        if can_i(client, namespace, verb, resource, sub).await == Some(false) {
+    for (verb, resource, sub) in needed {
+        if can_i(client, namespace, verb, resource, *sub).await == Some(false) {
             let name = sub.map_or(resource.to_string(), |s| format!("{resource}/{s}"));
             missing.push(format!("{verb} {name}"));
         }

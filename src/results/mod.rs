@@ -2,11 +2,57 @@
 
 pub mod hdf;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use serde::Deserialize;
 use serde_json::Value;
 
-use crate::engine::profile::{Control, Profile};
+/// What a report says of a control: its HDF metadata, not the compiled checks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ControlMeta {
+    pub id: String,
+    pub title: String,
+    pub desc: String,
+    /// For an assessor: what is examined (HDF description `check`).
+    pub check: Option<String>,
+    /// For an assessor: how to remediate (HDF description `fix`).
+    pub fix: Option<String>,
+    pub impact: f64,
+    pub tags: BTreeMap<String, Value>,
+    pub refs: Vec<Reference>,
+    /// 1-based line of the control in its profile file.
+    pub line: usize,
+    /// The control's YAML source, as written in its file (HDF `code`).
+    pub code: String,
+}
+
+/// A control's reference (HDF `refs`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+    pub url: Option<String>,
+}
+
+/// What a report says of a profile (HDF `profiles[]` metadata).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProfileMeta {
+    pub name: String,
+    pub title: Option<String>,
+    pub version: Option<String>,
+    pub maintainer: Option<String>,
+    pub summary: Option<String>,
+    pub license: Option<String>,
+    pub copyright: Option<String>,
+    pub copyright_email: Option<String>,
+    pub supports: Vec<BTreeMap<String, String>>,
+    /// Where it came from: a path, or `builtin:NAME`.
+    pub source: String,
+    /// sha256 of the profile text, hex.
+    pub sha256: String,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
@@ -39,7 +85,7 @@ pub struct CheckResult {
 
 #[derive(Debug, Clone)]
 pub struct ControlResult {
-    pub control: Control,
+    pub control: Arc<ControlMeta>,
     pub results: Vec<CheckResult>,
     /// `only_applicable_if` did not hold: the control is reported with impact 0 (not
     /// applicable), its reason in the result's skip message.
@@ -116,12 +162,12 @@ impl Severity {
     }
 
     /// SAF/Heimdall: `severityoverride`, else a valid `severity` tag, else from impact.
-    pub fn of(control: &Control) -> Severity {
+    pub fn of(control: &ControlMeta) -> Severity {
         Severity::of_tags(&control.tags, control.impact)
     }
 
     /// The same from the tags and the impact as reported.
-    pub fn of_tags(tags: &std::collections::BTreeMap<String, Value>, impact: f64) -> Severity {
+    pub fn of_tags(tags: &BTreeMap<String, Value>, impact: f64) -> Severity {
         for tag in ["severityoverride", "severity"] {
             if let Some(s) = tags
                 .get(tag)
@@ -205,7 +251,7 @@ impl ControlResult {
 
 #[derive(Debug, Clone)]
 pub struct ProfileResult {
-    pub profile: Arc<Profile>,
+    pub profile: Arc<ProfileMeta>,
     pub controls: Vec<ControlResult>,
 }
 
@@ -344,25 +390,17 @@ impl ContainerReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     fn control(impact: f64, statuses: &[Status]) -> ControlResult {
         ControlResult {
-            control: Control {
+            control: Arc::new(ControlMeta {
                 id: "c".into(),
                 title: "t".into(),
                 desc: "d".into(),
                 impact,
-                tags: BTreeMap::new(),
-                refs: vec![],
-                check: None,
-                fix: None,
-                only_applicable_if: None,
-                only_if: None,
-                code: String::new(),
-                checks: vec![],
                 line: 1,
-            },
+                ..Default::default()
+            }),
             results: statuses
                 .iter()
                 .map(|s| CheckResult {
@@ -407,9 +445,13 @@ mod tests {
         assert_eq!(control(0.7, &[]).severity(), Severity::High);
         assert_eq!(control(0.9, &[]).severity(), Severity::Critical);
         let mut c = control(0.9, &[]);
-        c.control.tags.insert("severity".into(), "low".into());
+        Arc::make_mut(&mut c.control)
+            .tags
+            .insert("severity".into(), "low".into());
         assert_eq!(c.severity(), Severity::Low);
-        c.control.tags.insert("severity".into(), "bogus".into());
+        Arc::make_mut(&mut c.control)
+            .tags
+            .insert("severity".into(), "bogus".into());
         assert_eq!(c.severity(), Severity::Critical);
     }
 
