@@ -568,6 +568,15 @@ spec:
   - {{name: helper, image: 'cinc-scan.local/standard:v1', imagePullPolicy: Never}}
 "
         );
+        // A namespace left terminating by an earlier run must be gone before it is made again.
+        let _ = pod
+            .kubectl(&[
+                "wait",
+                "--for=delete",
+                &format!("namespace/{README_NS}"),
+                "--timeout=180s",
+            ])
+            .output();
         let mut apply = pod
             .kubectl(&["apply", "-f", "-"])
             .stdin(std::process::Stdio::piped())
@@ -582,11 +591,20 @@ spec:
                 README_NS,
                 "--for=condition=Ready",
                 "pod/web",
-                "--timeout=120s",
+                "--timeout=180s",
             ])
             .status()
             .unwrap();
-        assert!(ready.success(), "pod {README_NS}/web did not become ready");
+        if !ready.success() {
+            let describe = pod
+                .kubectl(&["describe", "pod", "-n", README_NS, "web"])
+                .output()
+                .unwrap();
+            panic!(
+                "pod {README_NS}/web did not become ready:\n{}",
+                String::from_utf8_lossy(&describe.stdout)
+            );
+        }
         pod
     }
 
