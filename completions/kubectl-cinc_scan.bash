@@ -86,7 +86,7 @@ _kubectl__cinc_scan() {
 
     case "${cmd}" in
         kubectl__cinc_scan)
-            opts="-n -A -l -c -o -q -h -V --namespace --all-namespaces --selector --all --container --context --cluster --user --kubeconfig --profile --output --output-dir --report-mode --access --debug-image --debug-pull-policy --debug-ttl --debug-profile --root --timeout --concurrency --max-file-size --quiet --no-progress --color --threshold --threshold-inline --report --post-results --post-token-env --post-token-file --post-ca-file --post-timeout --post-retries --help --version profiles completion rbac token help"
+            opts="-n -A -l -c -o -q -h -V --namespace --all-namespaces --selector --all --container --context --cluster --user --kubeconfig --profile --output --output-dir --report-mode --access --debug-image --debug-pull-policy --debug-ttl --debug-profile --root --timeout --concurrency --max-file-size --quiet --no-progress --color --threshold --threshold-inline --report --post-results --post-token-env --post-token-file --post-ca-file --post-timeout --post-retries --metrics-file --metrics-format --metrics-per-control --extra-label --pushgateway --pushgateway-job --pushgateway-group --pushgateway-token-env --pushgateway-token-file --pushgateway-basic-auth-file --pushgateway-basic-auth-env --alert-on --alert-expire-after --alertmanager --alertmanager-token-env --alertmanager-token-file --alertmanager-basic-auth-file --alertmanager-basic-auth-env --alert-webhook --alert-format --alert-webhook-token-env --alert-webhook-token-file --alert-state --help --version profiles completion rbac token help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -225,6 +225,94 @@ _kubectl__cinc_scan() {
                     return 0
                     ;;
                 --post-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-format)
+                    COMPREPLY=($(compgen -W "text openmetrics" -- "${cur}"))
+                    return 0
+                    ;;
+                --extra-label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pushgateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pushgateway-job)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pushgateway-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pushgateway-token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pushgateway-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pushgateway-basic-auth-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pushgateway-basic-auth-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alert-on)
+                    COMPREPLY=($(compgen -W "critical high medium low none" -- "${cur}"))
+                    return 0
+                    ;;
+                --alert-expire-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alertmanager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alertmanager-token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alertmanager-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alertmanager-basic-auth-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alertmanager-basic-auth-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alert-webhook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alert-format)
+                    COMPREPLY=($(compgen -W "json cloudevents slack" -- "${cur}"))
+                    return 0
+                    ;;
+                --alert-webhook-token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alert-webhook-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alert-state)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

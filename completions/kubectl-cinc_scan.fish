@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_cinc_scan_global_optspecs
-    string join \n n/namespace= A/all-namespaces l/selector= all c/container= context= cluster= user= kubeconfig= profile= o/output= output-dir= report-mode= access= debug-image= debug-pull-policy= debug-ttl= debug-profile= root= timeout= concurrency= max-file-size= q/quiet no-progress color= threshold= threshold-inline= report= post-results= post-token-env= post-token-file= post-ca-file= post-timeout= post-retries= h/help V/version
+    string join \n n/namespace= A/all-namespaces l/selector= all c/container= context= cluster= user= kubeconfig= profile= o/output= output-dir= report-mode= access= debug-image= debug-pull-policy= debug-ttl= debug-profile= root= timeout= concurrency= max-file-size= q/quiet no-progress color= threshold= threshold-inline= report= post-results= post-token-env= post-token-file= post-ca-file= post-timeout= post-retries= metrics-file= metrics-format= metrics-per-control extra-label= pushgateway= pushgateway-job= pushgateway-group= pushgateway-token-env= pushgateway-token-file= pushgateway-basic-auth-file= pushgateway-basic-auth-env= alert-on= alert-expire-after= alertmanager= alertmanager-token-env= alertmanager-token-file= alertmanager-basic-auth-file= alertmanager-basic-auth-env= alert-webhook= alert-format= alert-webhook-token-env= alert-webhook-token-file= alert-state= h/help V/version
 end
 
 function __fish_kubectl_cinc_scan_needs_command
@@ -65,13 +65,43 @@ complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l rep
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l post-results -d 'POST each HDF document (application/json) to this http(s) URL, after the results are written locally; exit code 4 if it cannot be delivered' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l post-token-env -d 'Environment variable that holds the bearer token for --post-results [default: CINC_SCAN_POST_TOKEN, if set]' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l post-token-file -d 'File that holds the bearer token for --post-results' -r -F
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l post-ca-file -d 'PEM bundle of the CAs to trust for --post-results (instead of the system\'s)' -r -F
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l post-timeout -d 'Time limit for each POST, e.g. 30s' -r
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l post-retries -d 'Retries of a POST after a 5xx, 429 or connection error (with backoff and jitter)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l post-ca-file -d 'PEM bundle of the CAs to trust for --post-results, --pushgateway, --alertmanager and --alert-webhook (instead of the system\'s)' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l post-timeout -d 'Time limit for each request to --post-results, --pushgateway, --alertmanager or --alert-webhook, e.g. 30s' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l post-retries -d 'Retries of each such request after a 5xx, 429 or connection error (with backoff and jitter, or the server\'s Retry-After)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l metrics-file -d 'Write Prometheus metrics of the run to this file (atomically; for node_exporter\'s textfile collector, name it *.prom)' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l metrics-format -d 'Format of --metrics-file: Prometheus text 0.0.4, or OpenMetrics 1.0' -r -f -a "text\t'Prometheus text format 0.0.4'
+openmetrics\t'OpenMetrics 1.0 text'"
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l extra-label -d 'Add a label to every metric and alert, e.g. cluster=prod (repeatable)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l pushgateway -d 'PUT the metrics to this Prometheus Pushgateway (http(s)://host:9091) after the scan; exit code 4 if it cannot be delivered' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l pushgateway-job -d 'The job of the Pushgateway grouping key' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l pushgateway-group -d 'A label of the Pushgateway grouping key (repeatable) [default: instance=<the kubeconfig context; in-cluster inside a pod; the host name for --root>]' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l pushgateway-token-env -d 'Environment variable with a bearer token for --pushgateway [default: CINC_SCAN_PUSHGATEWAY_TOKEN, if set]' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l pushgateway-token-file -d 'File with a bearer token for --pushgateway' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l pushgateway-basic-auth-file -d 'File with USER:PASSWORD for basic auth to --pushgateway' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l pushgateway-basic-auth-env -d 'Environment variable with USER:PASSWORD for basic auth to --pushgateway' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l alert-on -d 'Alert on failed controls of this severity or higher' -r -f -a "critical\t''
+high\t''
+medium\t''
+low\t''
+none\t'Every failed control'"
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l alert-expire-after -d 'How long an alert stays firing without a new scan (its endsAt), e.g. 2h; set it above the time between scans' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l alertmanager -d 'POST alerts for failed controls and violated thresholds to this Alertmanager (http(s)://host:9093; its /api/v2/alerts); exit code 4 if it cannot be delivered' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l alertmanager-token-env -d 'Environment variable with a bearer token for --alertmanager [default: CINC_SCAN_ALERTMANAGER_TOKEN, if set]' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l alertmanager-token-file -d 'File with a bearer token for --alertmanager' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l alertmanager-basic-auth-file -d 'File with USER:PASSWORD for basic auth to --alertmanager' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l alertmanager-basic-auth-env -d 'Environment variable with USER:PASSWORD for basic auth to --alertmanager' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l alert-webhook -d 'POST alerts to this webhook in --alert-format; exit code 4 if it cannot be delivered' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l alert-format -d 'Body of --alert-webhook: one JSON document per run, one CloudEvents 1.0 event (structured mode) per alert, or one Slack incoming-webhook message per run' -r -f -a "json\t''
+cloudevents\t''
+slack\t''"
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l alert-webhook-token-env -d 'Environment variable with a bearer token for --alert-webhook [default: CINC_SCAN_ALERT_WEBHOOK_TOKEN, if set]' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l alert-webhook-token-file -d 'File with a bearer token for --alert-webhook' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l alert-state -d 'JSON file (0600) of the alerts that were firing: with it, controls that pass again send resolved alerts' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s A -l all-namespaces -d 'Look for pods in every namespace (with -l, --all, or alone)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l all -d 'Scan every pod of the namespace'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s q -l quiet -d 'Print only results: no progress, no notes on stderr'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l no-progress -d 'Do not draw progress bars'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l metrics-per-control -d 'Also one series per control (cinc_scan_control_status) in --metrics-file and --pushgateway: many more series'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s V -l version -d 'Print version'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "profiles" -d 'List, show or describe profiles'

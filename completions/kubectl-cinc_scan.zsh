@@ -60,15 +60,43 @@ sysadmin\:"Privileged"))' \
 '--post-results=[POST each HDF document (application/json) to this http(s) URL, after the results are written locally; exit code 4 if it cannot be delivered]:URL:_default' \
 '(--post-token-file)--post-token-env=[Environment variable that holds the bearer token for --post-results \[default\: CINC_SCAN_POST_TOKEN, if set\]]:NAME:_default' \
 '--post-token-file=[File that holds the bearer token for --post-results]:PATH:_files' \
-'--post-ca-file=[PEM bundle of the CAs to trust for --post-results (instead of the system'\''s)]:PEM:_files' \
-'--post-timeout=[Time limit for each POST, e.g. 30s]:DURATION:_default' \
-'--post-retries=[Retries of a POST after a 5xx, 429 or connection error (with backoff and jitter)]:N:_default' \
+'--post-ca-file=[PEM bundle of the CAs to trust for --post-results, --pushgateway, --alertmanager and --alert-webhook (instead of the system'\''s)]:PEM:_files' \
+'--post-timeout=[Time limit for each request to --post-results, --pushgateway, --alertmanager or --alert-webhook, e.g. 30s]:DURATION:_default' \
+'--post-retries=[Retries of each such request after a 5xx, 429 or connection error (with backoff and jitter, or the server'\''s Retry-After)]:N:_default' \
+'--metrics-file=[Write Prometheus metrics of the run to this file (atomically; for node_exporter'\''s textfile collector, name it *.prom)]:PATH:_files' \
+'--metrics-format=[Format of --metrics-file\: Prometheus text 0.0.4, or OpenMetrics 1.0]:FORMAT:((text\:"Prometheus text format 0.0.4"
+openmetrics\:"OpenMetrics 1.0 text"))' \
+'*--extra-label=[Add a label to every metric and alert, e.g. cluster=prod (repeatable)]:NAME=VALUE:_default' \
+'--pushgateway=[PUT the metrics to this Prometheus Pushgateway (http(s)\://host\:9091) after the scan; exit code 4 if it cannot be delivered]:URL:_default' \
+'--pushgateway-job=[The job of the Pushgateway grouping key]:NAME:_default' \
+'*--pushgateway-group=[A label of the Pushgateway grouping key (repeatable) \[default\: instance=<the kubeconfig context; in-cluster inside a pod; the host name for --root>\]]:NAME=VALUE:_default' \
+'(--pushgateway-token-file --pushgateway-basic-auth-file --pushgateway-basic-auth-env)--pushgateway-token-env=[Environment variable with a bearer token for --pushgateway \[default\: CINC_SCAN_PUSHGATEWAY_TOKEN, if set\]]:NAME:_default' \
+'(--pushgateway-basic-auth-file --pushgateway-basic-auth-env)--pushgateway-token-file=[File with a bearer token for --pushgateway]:PATH:_files' \
+'(--pushgateway-basic-auth-env)--pushgateway-basic-auth-file=[File with USER\:PASSWORD for basic auth to --pushgateway]:PATH:_files' \
+'--pushgateway-basic-auth-env=[Environment variable with USER\:PASSWORD for basic auth to --pushgateway]:NAME:_default' \
+'--alert-on=[Alert on failed controls of this severity or higher]:SEVERITY:((critical\:""
+high\:""
+medium\:""
+low\:""
+none\:"Every failed control"))' \
+'--alert-expire-after=[How long an alert stays firing without a new scan (its endsAt), e.g. 2h; set it above the time between scans]:DURATION:_default' \
+'--alertmanager=[POST alerts for failed controls and violated thresholds to this Alertmanager (http(s)\://host\:9093; its /api/v2/alerts); exit code 4 if it cannot be delivered]:URL:_default' \
+'(--alertmanager-token-file --alertmanager-basic-auth-file --alertmanager-basic-auth-env)--alertmanager-token-env=[Environment variable with a bearer token for --alertmanager \[default\: CINC_SCAN_ALERTMANAGER_TOKEN, if set\]]:NAME:_default' \
+'(--alertmanager-basic-auth-file --alertmanager-basic-auth-env)--alertmanager-token-file=[File with a bearer token for --alertmanager]:PATH:_files' \
+'(--alertmanager-basic-auth-env)--alertmanager-basic-auth-file=[File with USER\:PASSWORD for basic auth to --alertmanager]:PATH:_files' \
+'--alertmanager-basic-auth-env=[Environment variable with USER\:PASSWORD for basic auth to --alertmanager]:NAME:_default' \
+'--alert-webhook=[POST alerts to this webhook in --alert-format; exit code 4 if it cannot be delivered]:URL:_default' \
+'--alert-format=[Body of --alert-webhook\: one JSON document per run, one CloudEvents 1.0 event (structured mode) per alert, or one Slack incoming-webhook message per run]:FORMAT:(json cloudevents slack)' \
+'(--alert-webhook-token-file)--alert-webhook-token-env=[Environment variable with a bearer token for --alert-webhook \[default\: CINC_SCAN_ALERT_WEBHOOK_TOKEN, if set\]]:NAME:_default' \
+'--alert-webhook-token-file=[File with a bearer token for --alert-webhook]:PATH:_files' \
+'--alert-state=[JSON file (0600) of the alerts that were firing\: with it, controls that pass again send resolved alerts]:FILE:_files' \
 '-A[Look for pods in every namespace (with -l, --all, or alone)]' \
 '--all-namespaces[Look for pods in every namespace (with -l, --all, or alone)]' \
 '--all[Scan every pod of the namespace]' \
 '-q[Print only results\: no progress, no notes on stderr]' \
 '--quiet[Print only results\: no progress, no notes on stderr]' \
 '--no-progress[Do not draw progress bars]' \
+'--metrics-per-control[Also one series per control (cinc_scan_control_status) in --metrics-file and --pushgateway\: many more series]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \

@@ -28,13 +28,19 @@ Examples:
   kubectl cinc-scan -l app=web --threshold threshold.yml -o markdown \\
     --report sarif=scan.sarif --report junit=scan.xml
 
+  # Metrics for node_exporter's textfile collector and a Pushgateway; alerts to Alertmanager
+  kubectl cinc-scan -A --metrics-file /var/lib/node_exporter/cinc_scan.prom \\
+    --pushgateway http://pushgateway:9091 --alertmanager http://alertmanager:9093 \\
+    --alert-on high --alert-state alerts.json
+
   # Least privilege: create the Role, then scan with a 30-minute token
   kubectl cinc-scan rbac -n shop | kubectl apply -f -
   kubectl cinc-scan token cinc-scan -n shop --duration 30m --write-kubeconfig scan.kubeconfig
 
 Exit codes: 0 all passed, 100 a control failed, 101 only skipped (none failed),
 2 usage or profile error, 1 tool, API or access error; with --threshold 0 met and
-3 violated; 4 --post-results could not deliver.";
+3 violated; 4 --post-results, --pushgateway, --alertmanager or --alert-webhook could
+not deliver.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -354,17 +360,178 @@ pub struct ScanArgs {
     #[arg(long, value_name = "PATH", requires = "post_results")]
     pub post_token_file: Option<PathBuf>,
 
-    /// PEM bundle of the CAs to trust for --post-results (instead of the system's)
-    #[arg(long, value_name = "PEM", requires = "post_results")]
+    /// PEM bundle of the CAs to trust for --post-results, --pushgateway, --alertmanager and
+    /// --alert-webhook (instead of the system's)
+    #[arg(long, value_name = "PEM")]
     pub post_ca_file: Option<PathBuf>,
 
-    /// Time limit for each POST, e.g. 30s
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, requires = "post_results")]
+    /// Time limit for each request to --post-results, --pushgateway, --alertmanager or
+    /// --alert-webhook, e.g. 30s
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     pub post_timeout: std::time::Duration,
 
-    /// Retries of a POST after a 5xx, 429 or connection error (with backoff and jitter)
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(0..=20), requires = "post_results")]
+    /// Retries of each such request after a 5xx, 429 or connection error (with backoff and
+    /// jitter, or the server's Retry-After)
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(0..=20))]
     pub post_retries: u32,
+
+    // Monitoring and alerting
+    /// Write Prometheus metrics of the run to this file (atomically; for node_exporter's
+    /// textfile collector, name it *.prom)
+    #[arg(long, value_name = "PATH")]
+    pub metrics_file: Option<PathBuf>,
+
+    /// Format of --metrics-file: Prometheus text 0.0.4, or OpenMetrics 1.0
+    #[arg(long, value_enum, default_value = "text", value_name = "FORMAT")]
+    pub metrics_format: MetricsFormat,
+
+    /// Also one series per control (cinc_scan_control_status) in --metrics-file and
+    /// --pushgateway: many more series
+    #[arg(long)]
+    pub metrics_per_control: bool,
+
+    /// Add a label to every metric and alert, e.g. cluster=prod (repeatable)
+    #[arg(long = "extra-label", value_name = "NAME=VALUE", value_parser = crate::monitor::parse_label)]
+    pub extra_labels: Vec<(String, String)>,
+
+    /// PUT the metrics to this Prometheus Pushgateway (http(s)://host:9091) after the scan;
+    /// exit code 4 if it cannot be delivered
+    #[arg(long, value_name = "URL")]
+    pub pushgateway: Option<String>,
+
+    /// The job of the Pushgateway grouping key
+    #[arg(long, value_name = "NAME", default_value = crate::monitor::pushgateway::DEFAULT_JOB, requires = "pushgateway")]
+    pub pushgateway_job: String,
+
+    /// A label of the Pushgateway grouping key (repeatable)
+    /// [default: instance=<the kubeconfig context; in-cluster inside a pod; the host name for
+    /// --root>]
+    #[arg(long = "pushgateway-group", value_name = "NAME=VALUE", value_parser = crate::monitor::parse_label, requires = "pushgateway")]
+    pub pushgateway_group: Vec<(String, String)>,
+
+    /// Environment variable with a bearer token for --pushgateway
+    /// [default: CINC_SCAN_PUSHGATEWAY_TOKEN, if set]
+    #[arg(long, value_name = "NAME", requires = "pushgateway", conflicts_with_all = ["pushgateway_token_file", "pushgateway_basic_auth_file", "pushgateway_basic_auth_env"])]
+    pub pushgateway_token_env: Option<String>,
+
+    /// File with a bearer token for --pushgateway
+    #[arg(long, value_name = "PATH", requires = "pushgateway", conflicts_with_all = ["pushgateway_basic_auth_file", "pushgateway_basic_auth_env"])]
+    pub pushgateway_token_file: Option<PathBuf>,
+
+    /// File with USER:PASSWORD for basic auth to --pushgateway
+    #[arg(
+        long,
+        value_name = "PATH",
+        requires = "pushgateway",
+        conflicts_with = "pushgateway_basic_auth_env"
+    )]
+    pub pushgateway_basic_auth_file: Option<PathBuf>,
+
+    /// Environment variable with USER:PASSWORD for basic auth to --pushgateway
+    #[arg(long, value_name = "NAME", requires = "pushgateway")]
+    pub pushgateway_basic_auth_env: Option<String>,
+
+    /// Alert on failed controls of this severity or higher
+    #[arg(long, value_enum, default_value = "high", value_name = "SEVERITY")]
+    pub alert_on: AlertSeverity,
+
+    /// How long an alert stays firing without a new scan (its endsAt), e.g. 2h; set it above
+    /// the time between scans
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = parse_duration)]
+    pub alert_expire_after: std::time::Duration,
+
+    /// POST alerts for failed controls and violated thresholds to this Alertmanager
+    /// (http(s)://host:9093; its /api/v2/alerts); exit code 4 if it cannot be delivered
+    #[arg(long, value_name = "URL")]
+    pub alertmanager: Option<String>,
+
+    /// Environment variable with a bearer token for --alertmanager
+    /// [default: CINC_SCAN_ALERTMANAGER_TOKEN, if set]
+    #[arg(long, value_name = "NAME", requires = "alertmanager", conflicts_with_all = ["alertmanager_token_file", "alertmanager_basic_auth_file", "alertmanager_basic_auth_env"])]
+    pub alertmanager_token_env: Option<String>,
+
+    /// File with a bearer token for --alertmanager
+    #[arg(long, value_name = "PATH", requires = "alertmanager", conflicts_with_all = ["alertmanager_basic_auth_file", "alertmanager_basic_auth_env"])]
+    pub alertmanager_token_file: Option<PathBuf>,
+
+    /// File with USER:PASSWORD for basic auth to --alertmanager
+    #[arg(
+        long,
+        value_name = "PATH",
+        requires = "alertmanager",
+        conflicts_with = "alertmanager_basic_auth_env"
+    )]
+    pub alertmanager_basic_auth_file: Option<PathBuf>,
+
+    /// Environment variable with USER:PASSWORD for basic auth to --alertmanager
+    #[arg(long, value_name = "NAME", requires = "alertmanager")]
+    pub alertmanager_basic_auth_env: Option<String>,
+
+    /// POST alerts to this webhook in --alert-format; exit code 4 if it cannot be delivered
+    #[arg(long, value_name = "URL")]
+    pub alert_webhook: Option<String>,
+
+    /// Body of --alert-webhook: one JSON document per run, one CloudEvents 1.0 event
+    /// (structured mode) per alert, or one Slack incoming-webhook message per run
+    #[arg(long, value_enum, default_value = "json", value_name = "FORMAT")]
+    pub alert_format: AlertFormat,
+
+    /// Environment variable with a bearer token for --alert-webhook
+    /// [default: CINC_SCAN_ALERT_WEBHOOK_TOKEN, if set]
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "alert_webhook",
+        conflicts_with = "alert_webhook_token_file"
+    )]
+    pub alert_webhook_token_env: Option<String>,
+
+    /// File with a bearer token for --alert-webhook
+    #[arg(long, value_name = "PATH", requires = "alert_webhook")]
+    pub alert_webhook_token_file: Option<PathBuf>,
+
+    /// JSON file (0600) of the alerts that were firing: with it, controls that pass again
+    /// send resolved alerts
+    #[arg(long, value_name = "FILE")]
+    pub alert_state: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetricsFormat {
+    /// Prometheus text format 0.0.4
+    Text,
+    /// OpenMetrics 1.0 text
+    Openmetrics,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AlertFormat {
+    Json,
+    Cloudevents,
+    Slack,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AlertSeverity {
+    Critical,
+    High,
+    Medium,
+    Low,
+    /// Every failed control
+    None,
+}
+
+impl AlertSeverity {
+    pub fn severity(self) -> crate::results::Severity {
+        use crate::results::Severity;
+        match self {
+            AlertSeverity::Critical => Severity::Critical,
+            AlertSeverity::High => Severity::High,
+            AlertSeverity::Medium => Severity::Medium,
+            AlertSeverity::Low => Severity::Low,
+            AlertSeverity::None => Severity::None,
+        }
+    }
 }
 
 /// `90s`, `2m`, `1h30m`, `500ms`, or plain seconds; `0` means no limit.

@@ -67,6 +67,8 @@ pub struct ReportFile {
 pub struct Gates {
     pub threshold: Option<Threshold>,
     pub poster: Option<Poster>,
+    /// --metrics-file, --pushgateway, --alertmanager, --alert-webhook.
+    pub monitor: Option<crate::monitor::sinks::Monitor>,
 }
 
 pub struct Limits {
@@ -117,6 +119,7 @@ impl ScanConfig {
         let gates = Gates {
             threshold: threshold(&args)?,
             poster: poster(&args)?,
+            monitor: crate::monitor::sinks::Monitor::setup(&args).map_err(ConfigError::Usage)?,
         };
         if let (Some(t), false) = (&gates.threshold, args.quiet) {
             for note in &t.notes {
@@ -279,11 +282,10 @@ fn poster(args: &ScanArgs) -> Result<Option<Poster>, ConfigError> {
         },
     };
     let poster = Poster::new(&PostOptions {
-        url: url.clone(),
-        token,
         ca_file: args.post_ca_file.clone(),
         timeout: args.post_timeout,
         retries: args.post_retries,
+        ..PostOptions::post_results(url, token)
     })
     .map_err(|e| ConfigError::Usage(e.to_string()))?;
     if !args.quiet {

@@ -1,6 +1,9 @@
-//! `--post-results`: POST each HDF document to an HTTP(S) endpoint, with retries and a secret token.
+//! The one HTTP client of remote sinks: `--post-results` (POST each HDF document), and the
+//! monitoring sinks (`--pushgateway`, `--alertmanager`, `--alert-webhook`): retries with backoff
+//! and `Retry-After`, a deadline per attempt, a CA bundle, and a secret bearer token or basic
+//! auth credentials.
 //!
-//! The token never leaves this module except in the `Authorization` header: it is not in any
+//! The secret never leaves this module except in the `Authorization` header: it is not in any
 //! error, note or `Debug` output, and it is cut out of any response text we quote.
 
 use std::fmt;
@@ -11,6 +14,7 @@ use std::time::Duration;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+pub use hyper::Method;
 use hyper::{Request, StatusCode, Uri};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -32,19 +36,30 @@ const SNIPPET_BYTES: usize = 300;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeliveryError {
-    /// The flags cannot work (bad URL, unreadable token or CA file): a usage error.
-    #[error("--post-results: {0}")]
+    /// The flags cannot work (bad URL, unreadable token or CA file): a usage error. The
+    /// message starts with the flag.
+    #[error("{0}")]
     Setup(String),
-    /// A document could not be delivered after every attempt.
-    #[error("could not deliver the results of {target} to {url}: {why}")]
+    /// A request could not be delivered after every attempt.
+    #[error("could not deliver {what} to {url}: {why}")]
     Failed {
-        target: String,
+        what: String,
         url: String,
         why: String,
     },
 }
 
-/// Where the bearer token comes from.
+/// How the secret is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuthScheme {
+    /// `Authorization: Bearer <token>`.
+    #[default]
+    Bearer,
+    /// `Authorization: Basic base64(user:password)`; the secret is `user:password`.
+    Basic,
+}
+
+/// Where the bearer token (or basic auth credentials) comes from.
 #[derive(Debug, Clone)]
 pub enum TokenSource {
     /// An environment variable; `explicit` when named by --post-token-env (then it must be set).
@@ -67,14 +82,34 @@ impl fmt::Debug for Token {
     }
 }
 
-fn token_of(text: &str, from: &str) -> Result<Token, DeliveryError> {
+fn token_of(text: &str, from: &str, scheme: AuthScheme) -> Result<Token, DeliveryError> {
+    use base64::Engine;
     let secret = text.trim().to_string();
     if secret.is_empty() {
         return Err(DeliveryError::Setup(format!(
             "the token in {from} is empty"
         )));
     }
-    let mut header = HeaderValue::from_str(&format!("Bearer {secret}")).map_err(|_| {
+    let value = match scheme {
+        AuthScheme::Bearer => format!("Bearer {secret}"),
+        AuthScheme::Basic => {
+            if !secret.contains(':') {
+                return Err(DeliveryError::Setup(format!(
+                    "the credentials in {from} must be USER:PASSWORD"
+                )));
+            }
+            if secret.chars().any(char::is_control) {
+                return Err(DeliveryError::Setup(format!(
+                    "the credentials in {from} have line breaks or control characters"
+                )));
+            }
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(&secret)
+            )
+        }
+    };
+    let mut header = HeaderValue::from_str(&value).map_err(|_| {
         DeliveryError::Setup(format!(
             "the token in {from} has characters an HTTP header cannot carry (line breaks or \
              control characters)"
@@ -84,13 +119,13 @@ fn token_of(text: &str, from: &str) -> Result<Token, DeliveryError> {
     Ok(Token { header, secret })
 }
 
-fn load_token(source: &TokenSource) -> Result<Option<Token>, DeliveryError> {
+fn load_token(source: &TokenSource, scheme: AuthScheme) -> Result<Option<Token>, DeliveryError> {
     match source {
         TokenSource::Env { name, explicit } => match std::env::var(name) {
-            Ok(v) => token_of(&v, &format!("environment variable {name}")).map(Some),
+            Ok(v) => token_of(&v, &format!("environment variable {name}"), scheme).map(Some),
             Err(std::env::VarError::NotPresent) if !explicit => Ok(None),
             Err(std::env::VarError::NotPresent) => Err(DeliveryError::Setup(format!(
-                "environment variable {name} (--post-token-env) is not set"
+                "environment variable {name} is not set"
             ))),
             Err(std::env::VarError::NotUnicode(_)) => Err(DeliveryError::Setup(format!(
                 "environment variable {name} is not valid UTF-8"
@@ -103,7 +138,7 @@ fn load_token(source: &TokenSource) -> Result<Option<Token>, DeliveryError> {
                     path.display()
                 ))
             })?;
-            token_of(&text, &format!("file '{}'", path.display())).map(Some)
+            token_of(&text, &format!("file '{}'", path.display()), scheme).map(Some)
         }
     }
 }
@@ -111,7 +146,10 @@ fn load_token(source: &TokenSource) -> Result<Option<Token>, DeliveryError> {
 /// Token and CA files are small; a bigger one is the wrong file (e.g. /dev/zero).
 const MAX_SECRET_FILE_BYTES: u64 = 4 << 20;
 
-fn load_roots(ca_file: Option<&Path>) -> Result<rustls::RootCertStore, DeliveryError> {
+fn load_roots(
+    ca_file: Option<&Path>,
+    ca_flag: &str,
+) -> Result<rustls::RootCertStore, DeliveryError> {
     let mut roots = rustls::RootCertStore::empty();
     match ca_file {
         Some(path) => {
@@ -141,9 +179,9 @@ fn load_roots(ca_file: Option<&Path>) -> Result<rustls::RootCertStore, DeliveryE
             let found = rustls_native_certs::load_native_certs();
             roots.add_parsable_certificates(found.certs);
             if roots.is_empty() {
-                return Err(DeliveryError::Setup(
-                    "no CA certificates found on this system; give --post-ca-file PEM".into(),
-                ));
+                return Err(DeliveryError::Setup(format!(
+                    "no CA certificates found on this system; give {ca_flag} PEM"
+                )));
             }
         }
     }
@@ -175,9 +213,33 @@ fn is_loopback(host: &str) -> bool {
 pub struct PostOptions {
     pub url: String,
     pub token: TokenSource,
+    pub scheme: AuthScheme,
     pub ca_file: Option<PathBuf>,
     pub timeout: Duration,
     pub retries: u32,
+    /// The flag that names this endpoint, for messages (`--post-results`).
+    pub flag: String,
+    /// How to give a token, for a 401/403 without one.
+    pub token_hint: String,
+    /// The CA bundle flag, for an untrusted certificate.
+    pub ca_flag: String,
+}
+
+impl PostOptions {
+    /// `--post-results` with its token from `token` and the rest of the delivery settings.
+    pub fn post_results(url: &str, token: TokenSource) -> PostOptions {
+        PostOptions {
+            url: url.into(),
+            token,
+            scheme: AuthScheme::Bearer,
+            ca_file: None,
+            timeout: Duration::from_secs(30),
+            retries: 4,
+            flag: "--post-results".into(),
+            token_hint: format!("set {DEFAULT_TOKEN_ENV}, --post-token-env or --post-token-file"),
+            ca_flag: "--post-ca-file".into(),
+        }
+    }
 }
 
 /// A configured client for one endpoint.
@@ -188,6 +250,8 @@ pub struct Poster {
     token: Option<Token>,
     timeout: Duration,
     retries: u32,
+    token_hint: String,
+    ca_flag: String,
     /// Said once before posting (e.g. a token over plain http).
     pub warnings: Vec<String>,
 }
@@ -260,6 +324,13 @@ enum Attempt {
 
 impl Poster {
     pub fn new(opts: &PostOptions) -> Result<Poster, DeliveryError> {
+        Poster::setup(opts).map_err(|e| match e {
+            DeliveryError::Setup(m) => DeliveryError::Setup(format!("{}: {m}", opts.flag)),
+            other => other,
+        })
+    }
+
+    fn setup(opts: &PostOptions) -> Result<Poster, DeliveryError> {
         let uri: Uri = opts.url.parse().map_err(|e| {
             DeliveryError::Setup(format!(
                 "'{}' is not a URL ({e}); give http(s)://host[:port]/path",
@@ -282,18 +353,26 @@ impl Poster {
                 display_url(&uri)
             )));
         };
-        let token = load_token(&opts.token)?;
+        let token = load_token(&opts.token, opts.scheme)?;
         let mut warnings = Vec::new();
         if !https && token.is_some() && !is_loopback(&host) {
+            let what = match opts.scheme {
+                AuthScheme::Bearer => "bearer token",
+                AuthScheme::Basic => "basic auth password",
+            };
             warnings.push(format!(
-                "warning: sending the bearer token over plain http to {host}; use https://"
+                "warning: {}: sending the {what} over plain http to {host}; use https://",
+                opts.flag
             ));
         }
         if !https && opts.ca_file.is_some() {
-            warnings.push("warning: --post-ca-file has no effect on an http:// URL".into());
+            warnings.push(format!(
+                "warning: {} has no effect on the http:// URL of {}",
+                opts.ca_flag, opts.flag
+            ));
         }
         let roots = if https {
-            load_roots(opts.ca_file.as_deref())?
+            load_roots(opts.ca_file.as_deref(), &opts.ca_flag)?
         } else {
             rustls::RootCertStore::empty()
         };
@@ -318,12 +397,31 @@ impl Poster {
             token,
             timeout: opts.timeout,
             retries: opts.retries,
+            token_hint: opts.token_hint.clone(),
+            ca_flag: opts.ca_flag.clone(),
             warnings,
         })
     }
 
     pub fn url(&self) -> String {
         display_url(&self.uri)
+    }
+
+    /// Send to another URL of the same scheme (e.g. a path built from the run), with the same
+    /// client, TLS roots and credentials.
+    pub fn retarget(&mut self, url: &str) -> Result<(), DeliveryError> {
+        let uri: Uri = url
+            .parse()
+            .map_err(|e| DeliveryError::Setup(format!("'{url}' is not a URL ({e})")))?;
+        if uri.scheme_str() != self.uri.scheme_str() || uri.host() != self.uri.host() {
+            return Err(DeliveryError::Setup(format!(
+                "'{}' is not on {}",
+                display_url(&uri),
+                self.url()
+            )));
+        }
+        self.uri = uri;
+        Ok(())
     }
 
     /// Anything quoted from the server, with the token cut out should it be echoed.
@@ -334,9 +432,11 @@ impl Poster {
         }
     }
 
-    async fn attempt(&self, body: &Bytes) -> Attempt {
-        let mut req = Request::post(self.uri.clone())
-            .header(CONTENT_TYPE, "application/json")
+    async fn attempt(&self, method: &Method, content_type: &str, body: &Bytes) -> Attempt {
+        let mut req = Request::builder()
+            .method(method.clone())
+            .uri(self.uri.clone())
+            .header(CONTENT_TYPE, content_type)
             .header(
                 USER_AGENT,
                 concat!("kubectl-cinc-scan/", env!("CARGO_PKG_VERSION")),
@@ -382,9 +482,9 @@ impl Poster {
                 wait: None,
             },
             Ok(Err(e)) if bad_certificate(&e) => Attempt::Fatal(format!(
-                "{} (the server's certificate is not trusted; give its CA bundle with \
-                 --post-ca-file)",
-                self.redact(&chain(&e))
+                "{} (the server's certificate is not trusted; give its CA bundle with {})",
+                self.redact(&chain(&e)),
+                self.ca_flag
             )),
             Ok(Err(e)) => Attempt::Retry {
                 why: self.redact(&chain(&e)),
@@ -400,11 +500,11 @@ impl Poster {
                     Attempt::Retry { why, wait }
                 } else {
                     if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
-                        why.push_str(if self.token.is_some() {
-                            " (check the token and its permissions)"
+                        if self.token.is_some() {
+                            why.push_str(" (check the token and its permissions)");
                         } else {
-                            " (no token was sent: set CINC_SCAN_POST_TOKEN, --post-token-env or --post-token-file)"
-                        });
+                            why.push_str(&format!(" (no token was sent: {})", self.token_hint));
+                        }
                     } else if status.is_redirection() {
                         why.push_str(" (redirects are not followed: give the final URL)");
                     }
@@ -414,22 +514,42 @@ impl Poster {
         }
     }
 
-    /// POST one document, retrying 5xx, 429, 408, timeouts and connection errors.
-    /// `note` hears about each retry.
+    /// POST one HDF document of `target` as JSON (see `send`).
     pub async fn post(
         &self,
         target: &str,
         body: Bytes,
         note: &(dyn Fn(&str) + Sync),
     ) -> Result<(), DeliveryError> {
+        self.send(
+            Method::POST,
+            "application/json",
+            &format!("the results of {target}"),
+            body,
+            note,
+        )
+        .await
+    }
+
+    /// Send one request body, retrying 5xx, 429, 408, timeouts and connection errors with
+    /// backoff (or the server's `Retry-After`). `what` names the body in messages; `note` hears
+    /// about each retry.
+    pub async fn send(
+        &self,
+        method: Method,
+        content_type: &str,
+        what: &str,
+        body: Bytes,
+        note: &(dyn Fn(&str) + Sync),
+    ) -> Result<(), DeliveryError> {
         let failed = |why: String| DeliveryError::Failed {
-            target: target.to_string(),
+            what: what.to_string(),
             url: self.url(),
             why,
         };
         let mut attempt = 0;
         loop {
-            match self.attempt(&body).await {
+            match self.attempt(&method, content_type, &body).await {
                 Attempt::Done => return Ok(()),
                 Attempt::Fatal(why) => return Err(failed(why)),
                 Attempt::Retry { why, wait } if attempt < self.retries => {
@@ -438,7 +558,7 @@ impl Poster {
                         .unwrap_or_else(|| backoff(attempt));
                     attempt += 1;
                     note(&format!(
-                        "posting {target} to {}: {why}; retry {attempt}/{} in {:.1}s",
+                        "sending {what} to {}: {why}; retry {attempt}/{} in {:.1}s",
                         self.url(),
                         self.retries,
                         wait.as_secs_f64()
@@ -460,16 +580,16 @@ mod tests {
     use super::*;
 
     fn opts(url: &str) -> PostOptions {
-        PostOptions {
-            url: url.into(),
-            token: TokenSource::Env {
+        let mut o = PostOptions::post_results(
+            url,
+            TokenSource::Env {
                 name: "CINC_SCAN_TEST_SURELY_UNSET".into(),
                 explicit: false,
             },
-            ca_file: None,
-            timeout: Duration::from_secs(1),
-            retries: 0,
-        }
+        );
+        o.timeout = Duration::from_secs(1);
+        o.retries = 0;
+        o
     }
 
     #[test]
@@ -492,27 +612,49 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("token");
         std::fs::write(&f, "abc.def\n").unwrap();
-        let t = load_token(&TokenSource::File(f.clone())).unwrap().unwrap();
+        let t = load_token(&TokenSource::File(f.clone()), AuthScheme::Bearer)
+            .unwrap()
+            .unwrap();
         assert_eq!(t.header.to_str().unwrap(), "Bearer abc.def");
         assert!(t.header.is_sensitive());
         assert_eq!(format!("{t:?}"), "Token(<redacted>)");
         std::fs::write(&f, "a\u{7}b").unwrap();
-        let e = load_token(&TokenSource::File(f.clone())).unwrap_err();
+        let e = load_token(&TokenSource::File(f.clone()), AuthScheme::Bearer).unwrap_err();
         assert!(!e.to_string().contains("a\u{7}b"));
         std::fs::write(&f, "  \n").unwrap();
-        assert!(load_token(&TokenSource::File(f)).is_err());
+        assert!(load_token(&TokenSource::File(f), AuthScheme::Bearer).is_err());
         let unset = TokenSource::Env {
             name: "CINC_SCAN_TEST_SURELY_UNSET".into(),
             explicit: true,
         };
-        let e = load_token(&unset).unwrap_err();
+        let e = load_token(&unset, AuthScheme::Bearer).unwrap_err();
         assert!(e.to_string().contains("CINC_SCAN_TEST_SURELY_UNSET"), "{e}");
-        assert!(load_token(&TokenSource::Env {
-            name: "CINC_SCAN_TEST_SURELY_UNSET".into(),
-            explicit: false
-        })
+        assert!(load_token(
+            &TokenSource::Env {
+                name: "CINC_SCAN_TEST_SURELY_UNSET".into(),
+                explicit: false
+            },
+            AuthScheme::Bearer
+        )
         .unwrap()
         .is_none());
+    }
+
+    #[test]
+    fn basic_auth_is_base64_and_needs_a_colon() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("basic");
+        std::fs::write(&f, "prom:s3cr\"et\n").unwrap();
+        let t = load_token(&TokenSource::File(f.clone()), AuthScheme::Basic)
+            .unwrap()
+            .unwrap();
+        // base64("prom:s3cr\"et")
+        assert_eq!(t.header.to_str().unwrap(), "Basic cHJvbTpzM2NyImV0");
+        assert!(t.header.is_sensitive());
+        std::fs::write(&f, "no-colon").unwrap();
+        let e = load_token(&TokenSource::File(f), AuthScheme::Basic).unwrap_err();
+        assert!(e.to_string().contains("USER:PASSWORD"), "{e}");
+        assert!(!e.to_string().contains("no-colon"), "{e}");
     }
 
     #[test]

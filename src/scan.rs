@@ -29,6 +29,7 @@ use crate::threshold::{self, Verdict};
 /// Run the scan `config` describes, telling `sinks` as it goes.
 pub async fn run(config: &ScanConfig, sinks: &mut Sinks) -> Result<RunSummary, ConfigError> {
     let started = jiff::Timestamp::now();
+    let mut context = None;
     let (reports, errored, interrupted) = match &config.source {
         Source::Root(root) => {
             let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
@@ -60,6 +61,7 @@ pub async fn run(config: &ScanConfig, sinks: &mut Sinks) -> Result<RunSummary, C
         }
         Source::Cluster { cluster, query } => {
             let conn = connect(cluster).await?;
+            context = conn.context.clone();
             let mut query = query.clone();
             query.namespace = conn.namespace.clone();
             let (targets, target_errors) = resolve(&conn.client, &query).await;
@@ -86,6 +88,7 @@ pub async fn run(config: &ScanConfig, sinks: &mut Sinks) -> Result<RunSummary, C
         interrupted,
         started,
         finished: jiff::Timestamp::now(),
+        context,
     })
 }
 
@@ -198,6 +201,11 @@ fn target_of(t: &ContainerTarget, first_method: AccessMethod) -> Target {
         root: None,
         access: first_method.name().into(),
         access_detail: None,
+        workload: pod.metadata.owner_references.as_ref().and_then(|refs| {
+            refs.iter()
+                .find(|r| r.controller == Some(true))
+                .map(|r| (r.kind.clone(), r.name.clone()))
+        }),
     }
 }
 

@@ -500,3 +500,188 @@ async fn bad_delivery_flags_are_usage_errors_before_the_scan() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("/nonexistent.pem"), "{stderr}");
 }
+
+/// Controls of an HDF document that SAF counts as failed.
+fn failed_controls(doc: &Value) -> usize {
+    doc["profiles"][0]["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            let st: Vec<&str> = c["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["status"].as_str().unwrap())
+                .collect();
+            c["impact"].as_f64() != Some(0.0) && !st.contains(&"error") && st.contains(&"failed")
+        })
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alert_webhook_sends_one_cloudevent_per_failed_control() {
+    let server = serve(vec![reply(202)], false).await;
+    let url = format!("http://{}/events", server.addr);
+    let out = run(
+        args(&[
+            "--alert-webhook",
+            &url,
+            "--alert-format",
+            "cloudevents",
+            "--alert-on",
+            "none",
+        ]),
+        vec![("CINC_SCAN_ALERT_WEBHOOK_TOKEN", TOKEN.into())],
+    )
+    .await;
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(100), "{stderr}");
+    let doc: Value = serde_json::from_str(stdout.trim()).unwrap();
+    let failed = failed_controls(&doc);
+    assert!(failed > 0);
+    let seen = server.seen();
+    assert_eq!(seen.len(), failed, "{stderr}");
+    let mut ids = std::collections::BTreeSet::new();
+    for s in &seen {
+        assert_eq!(
+            s.content_type.as_deref(),
+            Some("application/cloudevents+json; charset=UTF-8")
+        );
+        assert_eq!(
+            s.authorization.as_deref(),
+            Some(&*format!("Bearer {TOKEN}"))
+        );
+        let e: Value = serde_json::from_slice(&s.body).unwrap();
+        assert_eq!(e["specversion"], "1.0");
+        assert_eq!(e["type"], "io.cinc-scan.alert.firing");
+        assert_eq!(e["data"]["labels"]["alertname"], "CincScanControlFailed");
+        assert!(e["source"].is_string() && e["time"].is_string());
+        ids.insert(e["id"].as_str().unwrap().to_string());
+    }
+    assert_eq!(ids.len(), failed, "event ids are unique");
+    assert!(
+        stderr.contains(&format!("sent {failed} webhook request(s)")),
+        "{stderr}"
+    );
+    assert_no_token(&out);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alert_webhook_json_and_slack_send_one_bounded_message() {
+    for (format, check) in [("json", 0), ("slack", 1)] {
+        let server = serve(vec![reply(200)], false).await;
+        let url = format!("http://{}/hook", server.addr);
+        let out = run(
+            args(&[
+                "--alert-webhook",
+                &url,
+                "--alert-format",
+                format,
+                "--alert-on",
+                "none",
+            ]),
+            vec![],
+        )
+        .await;
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(100), "{stderr}");
+        let failed = failed_controls(&serde_json::from_str(stdout.trim()).unwrap());
+        let seen = server.seen();
+        assert_eq!(seen.len(), 1, "{format}: {stderr}");
+        assert_eq!(seen[0].content_type.as_deref(), Some("application/json"));
+        assert!(seen[0].authorization.is_none());
+        let v: Value = serde_json::from_slice(&seen[0].body).unwrap();
+        if check == 0 {
+            assert_eq!(v["firing"], failed);
+            assert_eq!(v["alerts"].as_array().unwrap().len(), failed);
+            assert_eq!(v["alerts"][0]["status"], "firing");
+        } else {
+            let text = v["blocks"][0]["text"]["text"].as_str().unwrap();
+            assert!(text.chars().count() <= 3000);
+            assert!(
+                text.contains(&format!("{failed} alert(s) firing")),
+                "{text}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_alert_sink_exits_4_after_the_metrics_file_is_written() {
+    let server = serve(vec![reply(500)], false).await;
+    let url = format!("http://{}/hook", server.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let metrics = dir.path().join("scan.prom");
+    let out = run(
+        args(&[
+            "--alert-webhook",
+            &url,
+            "--alert-on",
+            "none",
+            "--post-retries",
+            "1",
+            "--metrics-file",
+            metrics.to_str().unwrap(),
+        ]),
+        vec![],
+    )
+    .await;
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert_eq!(server.seen().len(), 2, "one retry");
+    assert!(stderr.contains("could not deliver alerts"), "{stderr}");
+    assert!(stderr.contains("HTTP 500"), "{stderr}");
+    let text = std::fs::read_to_string(&metrics).unwrap();
+    assert!(text.contains("cinc_scan_run_success 1.0\n"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn monitoring_flags_are_checked_before_the_scan() {
+    for (flags, want) in [
+        (
+            vec!["--alert-state", "x.json"],
+            "--alert-state remembers what --alertmanager or --alert-webhook was sent",
+        ),
+        (
+            vec!["--metrics-file", "x.prom", "--extra-label", "pod=x"],
+            "the scanner sets 'pod' itself",
+        ),
+        (
+            vec!["--pushgateway", "ftp://x/"],
+            "--pushgateway: 'ftp://x/' must start with https:// or http://",
+        ),
+        (
+            vec!["--metrics-file", "x.prom", "--extra-label", "bad-name=1"],
+            "not a Prometheus label name",
+        ),
+    ] {
+        let out = run(args(&flags), vec![]).await;
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {stderr}");
+        assert!(stderr.contains(want), "{flags:?}: {stderr}");
+    }
+    // A state file that is not ours is refused before anything is sent.
+    let server = serve(vec![reply(200)], false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    std::fs::write(&state, "{\"not\": \"ours\"}").unwrap();
+    let url = format!("http://{}/", server.addr);
+    let out = run(
+        args(&[
+            "--alertmanager",
+            &url,
+            "--alert-state",
+            state.to_str().unwrap(),
+        ]),
+        vec![],
+    )
+    .await;
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("is not a state file this tool wrote"),
+        "{stderr}"
+    );
+    assert!(server.seen().is_empty());
+}

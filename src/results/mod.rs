@@ -270,6 +270,8 @@ pub struct Target {
     pub access: String,
     /// Extra details about how it was reached (e.g. which debug container).
     pub access_detail: Option<String>,
+    /// The pod's controller from its owner references: kind and name (e.g. ReplicaSet web-5d9c).
+    pub workload: Option<(String, String)>,
 }
 
 impl Target {

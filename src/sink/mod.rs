@@ -4,6 +4,7 @@
 
 mod delivery;
 mod diagnostics;
+mod monitoring;
 mod output_dir;
 mod progress;
 pub mod progress_bars;
@@ -48,6 +49,8 @@ pub struct RunSummary {
     pub interrupted: bool,
     pub started: jiff::Timestamp,
     pub finished: jiff::Timestamp,
+    /// The kubeconfig context of a cluster scan (`None` in-cluster and for `--root`).
+    pub context: Option<String>,
 }
 
 impl RunSummary {
@@ -131,8 +134,21 @@ impl Sinks {
             bars.clone(),
             out.quiet,
         )));
+        let post_url = config.gates.poster.as_ref().map(|p| p.url());
         if let Some(poster) = config.gates.poster.take() {
             sinks.push(Box::new(delivery::DeliverySink::new(poster, out.quiet)));
+        }
+        if let Some(mut monitor) = config.gates.monitor.take() {
+            if let Some(file) = monitor.take_metrics_file() {
+                sinks.push(Box::new(monitoring::MetricsFileSink::new(file)));
+            }
+            if monitor.has_remote() {
+                sinks.push(Box::new(monitoring::MonitorSink::new(
+                    monitor,
+                    out.output_dir.clone(),
+                    post_url,
+                )));
+            }
         }
         Sinks::new(sinks, bars)
     }
@@ -250,6 +266,7 @@ mod tests {
             interrupted,
             started: jiff::Timestamp::UNIX_EPOCH,
             finished: jiff::Timestamp::UNIX_EPOCH,
+            context: None,
         }
     }
 
