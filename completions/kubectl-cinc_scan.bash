@@ -86,7 +86,7 @@ _kubectl__cinc_scan() {
 
     case "${cmd}" in
         kubectl__cinc_scan)
-            opts="-n -A -l -c -o -q -h -V --namespace --all-namespaces --selector --all --container --context --cluster --user --kubeconfig --profile --output --output-dir --report-mode --access --debug-image --debug-pull-policy --debug-ttl --debug-profile --root --timeout --concurrency --max-file-size --quiet --no-progress --color --threshold --threshold-inline --report --post-results --post-token-env --post-token-file --post-ca-file --post-timeout --post-retries --metrics-file --metrics-format --metrics-per-control --extra-label --pushgateway --pushgateway-job --pushgateway-group --pushgateway-token-env --pushgateway-token-file --pushgateway-basic-auth-file --pushgateway-basic-auth-env --alert-on --alert-expire-after --alertmanager --alertmanager-token-env --alertmanager-token-file --alertmanager-basic-auth-file --alertmanager-basic-auth-env --alert-webhook --alert-format --alert-webhook-token-env --alert-webhook-token-file --alert-state --help --version profiles completion rbac token help"
+            opts="-n -A -l -c -o -v -q -h -V --namespace --all-namespaces --selector --all --container --context --cluster --user --kubeconfig --profile --output --output-dir --report-mode --access --debug-image --debug-pull-policy --debug-ttl --debug-profile --root --timeout --deadline --request-timeout --qps --burst --verbosity --log-format --concurrency --max-file-size --quiet --no-progress --color --threshold --threshold-inline --report --post-results --post-token-env --post-token-file --post-ca-file --post-timeout --post-retries --metrics-file --metrics-format --metrics-per-control --extra-label --pushgateway --pushgateway-job --pushgateway-group --pushgateway-token-env --pushgateway-token-file --pushgateway-basic-auth-file --pushgateway-basic-auth-env --alert-on --alert-expire-after --alertmanager --alertmanager-token-env --alertmanager-token-file --alertmanager-basic-auth-file --alertmanager-basic-auth-env --alert-webhook --alert-format --alert-webhook-token-env --alert-webhook-token-file --alert-state --help --version profiles completion rbac token help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -178,6 +178,34 @@ _kubectl__cinc_scan() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --burst)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verbosity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --concurrency)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_cinc_scan_global_optspecs
-    string join \n n/namespace= A/all-namespaces l/selector= all c/container= context= cluster= user= kubeconfig= profile= o/output= output-dir= report-mode= access= debug-image= debug-pull-policy= debug-ttl= debug-profile= root= timeout= concurrency= max-file-size= q/quiet no-progress color= threshold= threshold-inline= report= post-results= post-token-env= post-token-file= post-ca-file= post-timeout= post-retries= metrics-file= metrics-format= metrics-per-control extra-label= pushgateway= pushgateway-job= pushgateway-group= pushgateway-token-env= pushgateway-token-file= pushgateway-basic-auth-file= pushgateway-basic-auth-env= alert-on= alert-expire-after= alertmanager= alertmanager-token-env= alertmanager-token-file= alertmanager-basic-auth-file= alertmanager-basic-auth-env= alert-webhook= alert-format= alert-webhook-token-env= alert-webhook-token-file= alert-state= h/help V/version
+    string join \n n/namespace= A/all-namespaces l/selector= all c/container= context= cluster= user= kubeconfig= profile= o/output= output-dir= report-mode= access= debug-image= debug-pull-policy= debug-ttl= debug-profile= root= timeout= deadline= request-timeout= qps= burst= v/verbosity= log-format= concurrency= max-file-size= q/quiet no-progress color= threshold= threshold-inline= report= post-results= post-token-env= post-token-file= post-ca-file= post-timeout= post-retries= metrics-file= metrics-format= metrics-per-control extra-label= pushgateway= pushgateway-job= pushgateway-group= pushgateway-token-env= pushgateway-token-file= pushgateway-basic-auth-file= pushgateway-basic-auth-env= alert-on= alert-expire-after= alertmanager= alertmanager-token-env= alertmanager-token-file= alertmanager-basic-auth-file= alertmanager-basic-auth-env= alert-webhook= alert-format= alert-webhook-token-env= alert-webhook-token-file= alert-state= h/help V/version
 end
 
 function __fish_kubectl_cinc_scan_needs_command
@@ -54,6 +54,13 @@ general\t'Adds SYS_PTRACE: reads any target, needs a namespace that allows it'
 sysadmin\t'Privileged'"
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l root -d 'Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l timeout -d 'Time limit for each container, e.g. 90s, 2m (0 for none)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l deadline -d 'Time limit for the whole run: finding the targets, permission checks and every container (0 for none); containers not finished by then are reported as errors' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l request-timeout -d 'Time limit for one API request until its answer starts, and for silence within an answer (kubectl\'s flag; 0 for none). Failed requests are retried with backoff' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l qps -d 'Client-side limit of API requests per second (kubectl\'s default; 0 for none)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l burst -d 'Requests allowed at once above --qps' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s v -l verbosity -d 'Log level on stderr, like kubectl: 6 each API request (verb, path, status, duration), 8 also retry, budget and circuit-breaker decisions and exec stream events. Never tokens, headers or file contents' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l log-format -d 'Log format for -v: text, or json (one object per line, for CI log collectors)' -r -f -a "text\t''
+json\t''"
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l concurrency -d 'How many containers to scan at once' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l max-file-size -d 'Largest file content read per file, in bytes (e.g. 1048576, 512Ki, 4Mi)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l color -d 'When to colour the table' -r -f -a "auto\t''

@@ -51,6 +51,13 @@ general\:"Adds SYS_PTRACE\: reads any target, needs a namespace that allows it"
 sysadmin\:"Privileged"))' \
 '(-l --selector --all -A --all-namespaces -c --container)--root=[Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)]:DIR:_files' \
 '--timeout=[Time limit for each container, e.g. 90s, 2m (0 for none)]:DURATION:_default' \
+'--deadline=[Time limit for the whole run\: finding the targets, permission checks and every container (0 for none); containers not finished by then are reported as errors]:DURATION:_default' \
+'--request-timeout=[Time limit for one API request until its answer starts, and for silence within an answer (kubectl'\''s flag; 0 for none). Failed requests are retried with backoff]:DURATION:_default' \
+'--qps=[Client-side limit of API requests per second (kubectl'\''s default; 0 for none)]:QPS:_default' \
+'--burst=[Requests allowed at once above --qps]:N:_default' \
+'-v+[Log level on stderr, like kubectl\: 6 each API request (verb, path, status, duration), 8 also retry, budget and circuit-breaker decisions and exec stream events. Never tokens, headers or file contents]:N:_default' \
+'--verbosity=[Log level on stderr, like kubectl\: 6 each API request (verb, path, status, duration), 8 also retry, budget and circuit-breaker decisions and exec stream events. Never tokens, headers or file contents]:N:_default' \
+'--log-format=[Log format for -v\: text, or json (one object per line, for CI log collectors)]:FORMAT:(text json)' \
 '--concurrency=[How many containers to scan at once]:N:_default' \
 '--max-file-size=[Largest file content read per file, in bytes (e.g. 1048576, 512Ki, 4Mi)]:BYTES:_default' \
 '--color=[When to colour the table]:WHEN:(auto always never)' \

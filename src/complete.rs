@@ -549,6 +549,7 @@ fn cluster_options(req: &Request) -> ClusterOptions {
         cluster: req.cluster.clone(),
         user: req.user.clone(),
         namespace: req.namespace.clone(),
+        ..Default::default()
     }
 }
 

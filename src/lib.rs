@@ -9,6 +9,7 @@ pub mod engine;
 pub mod exit;
 pub mod fsio;
 pub mod kube;
+pub mod logging;
 pub mod monitor;
 pub mod profiles;
 pub mod rbac;

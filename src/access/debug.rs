@@ -11,11 +11,11 @@ use k8s_openapi::api::core::v1::{EphemeralContainer, Pod};
 use kube::api::{Api, Patch, PatchParams};
 use serde_json::{json, Value};
 
-use super::exec::run_script;
+use super::exec::run_probe;
 use super::probe::{Probe, ProbeError, ProbeOptions, ProbeRoot};
 use super::{Access, AccessError, Collected};
 use crate::engine::facts::ProbePlan;
-use crate::kube::{api_message, retry};
+use crate::kube::api_message;
 
 /// kubectl debug's profiles, plus `auto`: the least privilege that can work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -403,7 +403,7 @@ impl DebugAccess {
         let deadline = tokio::time::Instant::now() + self.opts.start_timeout;
         let mut last = String::from("no status yet");
         loop {
-            let pod = retry(|| self.pods.get(&self.pod)).await.map_err(|e| {
+            let pod = self.pods.get(&self.pod).await.map_err(|e| {
                 AccessError::Failed(api_message(&e, "get", "pods", &self.namespace))
             })?;
             let status = pod
@@ -485,13 +485,14 @@ impl DebugAccess {
             max_output: self.max_output,
         };
         let probe = Probe::build(plan, &opts);
-        let out = run_script(
+        run_probe(
             &self.pods,
             &self.namespace,
             &self.pod,
             debugger,
             "sh",
-            &probe.script,
+            &probe,
+            None,
         )
         .await
         .map_err(|e| match e {
@@ -500,8 +501,7 @@ impl DebugAccess {
                 self.opts.image
             )),
             other => other,
-        })?;
-        Ok(probe.parse(&out.stdout, &out.stderr)?)
+        })
     }
 }
 
@@ -520,7 +520,7 @@ impl Access for DebugAccess {
 
     fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Collected, AccessError>> {
         Box::pin(async move {
-            let pod = retry(|| self.pods.get(&self.pod)).await.map_err(|e| {
+            let pod = self.pods.get(&self.pod).await.map_err(|e| {
                 AccessError::Failed(api_message(&e, "get", "pods", &self.namespace))
             })?;
             let cid = container_id(&pod, &self.container);
@@ -572,7 +572,7 @@ impl Access for DebugAccess {
                         uid: i64::from(uid),
                         gid: gid.map(i64::from),
                     };
-                    let pod = retry(|| self.pods.get(&self.pod)).await.map_err(|e| {
+                    let pod = self.pods.get(&self.pod).await.map_err(|e| {
                         AccessError::Failed(api_message(&e, "get", "pods", &self.namespace))
                     })?;
                     let sc =

@@ -67,6 +67,48 @@ pub struct Probe {
     process: bool,
     /// Commands the plan wanted that this probe cannot run, and why.
     commands_skipped: Option<(String, Vec<String>)>,
+    caps: super::exec::OutputCaps,
+}
+
+/// Framing and metadata per record, generously (header, stat line, path).
+const RECORD_SLACK: u64 = 4096 + 256;
+/// At most this many matches per glob are budgeted for (globs expand in the target's shell).
+const GLOB_MATCHES: u64 = 4096;
+/// Processes budgeted for (`/proc/<pid>/stat` and `status` of each).
+const PROCESSES: u64 = 32 * 1024;
+/// stdout and stderr never exceed this, whatever the plan.
+const OUTPUT_CEILING: u64 = 4 << 30;
+
+/// The most a probe for `plan` can honestly print: each file's content cap, glob matches,
+/// walk names and stat lines, processes and command output, plus slack.
+fn output_caps(plan: &ProbePlan, opts: &ProbeOptions) -> super::exec::OutputCaps {
+    let content = |w: &FileWant| w.content_cap.unwrap_or(0);
+    let mut out: u64 = 1 << 20;
+    for w in plan.files.values() {
+        out = out.saturating_add(content(w) + RECORD_SLACK);
+    }
+    for w in plan.globs.values() {
+        out = out.saturating_add(GLOB_MATCHES.saturating_mul(content(w) + 2 * RECORD_SLACK));
+    }
+    let mut err: u64 = 1 << 20;
+    for spec in &plan.walks {
+        let entries = u64::from(spec.max_entries);
+        // names (capped by the probe) + one stat line each + a header per batch
+        out = out.saturating_add(walk_byte_cap(spec) + entries.saturating_mul(64) + RECORD_SLACK);
+        // find's complaints: one line per unreadable directory at most
+        err = err.saturating_add(entries.saturating_mul(512));
+    }
+    if plan.process {
+        out = out.saturating_add(PROCESSES.saturating_mul(8 * 1024));
+    }
+    if opts.run_commands {
+        let each = opts.max_output + RECORD_SLACK;
+        out = out.saturating_add((plan.commands.len() as u64).saturating_mul(each));
+    }
+    super::exec::OutputCaps {
+        stdout: out.min(OUTPUT_CEILING),
+        stderr: err.min(OUTPUT_CEILING),
+    }
 }
 
 const LIB: &str = r#"
@@ -171,7 +213,13 @@ fn cap_arg(want: &FileWant) -> String {
 }
 
 impl Probe {
+    /// Bounds on the probe's stdout and stderr (anything more is not from this probe).
+    pub fn output_caps(&self) -> super::exec::OutputCaps {
+        self.caps
+    }
+
     pub fn build(plan: &ProbePlan, opts: &ProbeOptions) -> Probe {
+        let caps = output_caps(plan, opts);
         let boundary = random_boundary();
         let mut body = String::new();
         let mut files = BTreeMap::new();
@@ -249,6 +297,7 @@ impl Probe {
             commands,
             process: plan.process,
             commands_skipped,
+            caps,
         }
     }
 
@@ -642,6 +691,36 @@ fn normalize(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_caps_follow_the_plan_and_stay_bounded() {
+        let opts = ProbeOptions {
+            root: ProbeRoot::Inside,
+            run_commands: true,
+            max_output: 1 << 20,
+        };
+        let mut plan = ProbePlan::default();
+        let empty = output_caps(&plan, &opts);
+        plan.files.insert(
+            "/etc/passwd".into(),
+            FileWant {
+                content_cap: Some(4 << 20),
+            },
+        );
+        let one = output_caps(&plan, &opts);
+        assert!(
+            one.stdout >= empty.stdout + (4 << 20),
+            "{one:?} vs {empty:?}"
+        );
+        plan.walks.insert(WalkSpec {
+            paths: vec!["/".into()],
+            max_depth: 64,
+            max_entries: u32::MAX,
+        });
+        let huge = output_caps(&plan, &opts);
+        assert_eq!(huge.stdout, OUTPUT_CEILING);
+        assert!(huge.stderr <= OUTPUT_CEILING);
+    }
 
     #[test]
     fn quoting_neutralises_shell() {
