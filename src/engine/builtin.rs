@@ -65,7 +65,7 @@ mod tests {
         };
         use crate::engine::profile::{Profile, Resource};
         use crate::engine::resources::pod_value;
-        use crate::results::Status;
+        use crate::results::{SafStatus, Status};
 
         fn profile() -> Profile {
             super::super::load("container-baseline").unwrap()
@@ -95,6 +95,19 @@ mod tests {
                 assert!(
                     c.desc.len() >= 80,
                     "{}: desc should say why and what to do",
+                    c.id
+                );
+                for (field, text) in [("check", &c.check), ("fix", &c.fix)] {
+                    let text = text.as_deref().unwrap_or_default();
+                    assert!(
+                        text.len() >= 60,
+                        "{}: an assessor needs a `{field}` text (what is examined / how to fix)",
+                        c.id
+                    );
+                }
+                assert!(
+                    c.code.starts_with(&format!("id: {}\n", c.id)),
+                    "{}: code",
                     c.id
                 );
                 assert!(c.impact > 0.0 && c.impact <= 1.0, "{}: impact", c.id);
@@ -231,6 +244,14 @@ mod tests {
                         (c.id.clone(), (r.status(), r.reason().map(str::to_string)))
                     })
                     .collect()
+            }
+
+            /// The SAF status one control gets.
+            fn saf_status(&self, id: &str) -> SafStatus {
+                let p = profile();
+                let facts = self.facts(&p);
+                let c = p.controls.iter().find(|c| c.id == id).unwrap();
+                evaluate_control(c, &facts, today()).saf_status()
             }
         }
 
@@ -491,25 +512,28 @@ mod tests {
         }
 
         #[test]
-        fn missing_account_files_are_skipped_never_failed() {
+        fn missing_account_files_are_not_applicable_never_failed() {
             let mut c = hardened();
             for path in ["/etc/passwd", "/etc/group", "/etc/shadow", "/root"] {
                 c.files.remove(path);
             }
             let r = c.run();
-            for id in ["cb-acct-01", "cb-acct-02", "cb-acct-03", "cb-fs-04"] {
-                assert_eq!(r[id].0, Status::Skipped, "{id}");
-                let why = r[id].1.as_deref().unwrap_or_default();
-                assert!(why.starts_with("not applicable: "), "{id}: {why}");
-            }
             for id in [
+                "cb-acct-01",
+                "cb-acct-02",
+                "cb-acct-03",
                 "cb-acct-04",
                 "cb-acct-05",
                 "cb-acct-06",
                 "cb-acct-07",
+                "cb-acct-08",
                 "cb-acct-09",
+                "cb-fs-04",
             ] {
                 assert_eq!(r[id].0, Status::Skipped, "{id}");
+                let why = r[id].1.as_deref().unwrap_or_default();
+                assert!(why.starts_with("not applicable: "), "{id}: {why}");
+                assert_eq!(c.saf_status(id), SafStatus::NotApplicable, "{id}");
             }
         }
 
@@ -529,7 +553,14 @@ mod tests {
             assert_eq!(r["cb-os-02"], eol);
             let r = with_release("ID=wolfi\nVERSION_ID=20230201\n");
             assert_eq!(r["cb-os-01"].0, Status::Passed);
-            assert_eq!(r["cb-os-02"].0, Status::Skipped);
+            // An unknown release is unknown: not reviewed, never "not applicable".
+            assert_eq!(
+                r["cb-os-02"],
+                (
+                    Status::Skipped,
+                    Some("not reviewed: eol_date is missing (only_if: the end-of-life date of this release is known)".to_string())
+                )
+            );
             let r = with_release("ID=debian\nPRETTY_NAME=\"Debian GNU/Linux trixie/sid\"\n");
             let missing = (Status::Failed, Some("VERSION_ID is missing".to_string()));
             assert_eq!(r["cb-os-01"], missing);

@@ -63,7 +63,7 @@ impl ProbePlan {
     pub fn for_profiles(profiles: &[Profile], max_file_size: u64) -> ProbePlan {
         let mut plan = ProbePlan::default();
         for control in profiles.iter().flat_map(|p| &p.controls) {
-            for check in control.checks.iter().chain(control.only_if.iter()) {
+            for check in control.all_checks() {
                 plan.add(check, max_file_size);
             }
         }
