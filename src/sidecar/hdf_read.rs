@@ -85,17 +85,29 @@ fn control_of(c: &Value) -> Result<ControlResult, String> {
             run_time: r["run_time"].as_f64().unwrap_or(0.0),
         });
     }
+    let description = |label: &str| {
+        c["descriptions"].as_array().and_then(|ds| {
+            ds.iter()
+                .find(|d| d["label"] == label)
+                .and_then(|d| opt_text(&d["data"]))
+        })
+    };
     Ok(ControlResult {
         control: Arc::new(ControlMeta {
             id,
             title: text(&c["title"]),
             desc: text(&c["desc"]),
+            check: description("check"),
+            fix: description("fix"),
             impact,
             tags,
             refs,
             line: c["source_location"]["line"].as_u64().unwrap_or(0) as usize,
+            code: text(&c["code"]),
         }),
         results,
+        // The document already carries impact 0 for a control that did not apply.
+        not_applicable: false,
     })
 }
 
