@@ -387,7 +387,8 @@ impl DebugAccess {
         let _: EphemeralContainer = serde_json::from_value(ec.clone())
             .map_err(|e| AccessError::Failed(format!("internal: bad ephemeral container: {e}")))?;
         let patch = json!({"spec": {"ephemeralContainers": [ec]}});
-        self.pods
+        let patched = self
+            .pods
             .patch_ephemeral_containers(
                 &self.pod,
                 &PatchParams::default(),
@@ -395,66 +396,144 @@ impl DebugAccess {
             )
             .await
             .map_err(|e| self.patch_error(&e))?;
-        self.wait_running(&name).await?;
+        self.wait_running(&name, patched).await?;
         Ok(name)
     }
 
-    async fn wait_running(&self, name: &str) -> Result<(), AccessError> {
-        let deadline = tokio::time::Instant::now() + self.opts.start_timeout;
-        let mut last = String::from("no status yet");
-        loop {
-            let pod = retry(|| self.pods.get(&self.pod)).await.map_err(|e| {
-                AccessError::Failed(api_message(&e, "get", "pods", &self.namespace))
-            })?;
-            let status = pod
-                .status
-                .as_ref()
-                .and_then(|s| s.ephemeral_container_statuses.as_ref())
-                .and_then(|l| l.iter().find(|c| c.name == name));
-            if let Some(state) = status.and_then(|s| s.state.as_ref()) {
-                if state.running.is_some() {
-                    return Ok(());
-                }
-                if let Some(t) = &state.terminated {
-                    return Err(AccessError::Failed(format!(
-                        "debug container {name} exited ({}, exit code {}): {}",
-                        t.reason.clone().unwrap_or_default(),
-                        t.exit_code,
-                        t.message.clone().unwrap_or_default()
-                    )));
-                }
-                if let Some(w) = &state.waiting {
-                    let reason = w.reason.clone().unwrap_or_default();
-                    let message = w.message.clone().unwrap_or_default();
-                    last = format!("waiting: {reason} {message}").trim().to_string();
-                    let fatal = [
-                        "ErrImagePull",
-                        "ImagePullBackOff",
-                        "ErrImageNeverPull",
-                        "InvalidImageName",
-                        "CreateContainerConfigError",
-                        "CreateContainerError",
-                        "RunContainerError",
-                    ];
-                    if fatal.contains(&reason.as_str()) {
-                        let hint = if reason.contains("Image") {
-                            format!("; check --debug-image {} (mirror it for air-gapped clusters) and --debug-pull-policy", self.opts.image)
-                        } else {
-                            String::new()
-                        };
-                        return Err(AccessError::Failed(format!(
-                            "debug container {name} cannot start ({last}){hint}"
-                        )));
-                    }
-                }
-            }
-            if tokio::time::Instant::now() >= deadline {
+    /// Whether the debug container runs (`true`), still starts (`false`, with `last` saying
+    /// how far), or cannot start (an error).
+    fn started(&self, pod: &Pod, name: &str, last: &mut String) -> Result<bool, AccessError> {
+        let status = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.ephemeral_container_statuses.as_ref())
+            .and_then(|l| l.iter().find(|c| c.name == name));
+        let Some(state) = status.and_then(|s| s.state.as_ref()) else {
+            return Ok(false);
+        };
+        if state.running.is_some() {
+            return Ok(true);
+        }
+        if let Some(t) = &state.terminated {
+            return Err(AccessError::Failed(format!(
+                "debug container {name} exited ({}, exit code {}): {}",
+                t.reason.clone().unwrap_or_default(),
+                t.exit_code,
+                t.message.clone().unwrap_or_default()
+            )));
+        }
+        if let Some(w) = &state.waiting {
+            let reason = w.reason.clone().unwrap_or_default();
+            let message = w.message.clone().unwrap_or_default();
+            *last = format!("waiting: {reason} {message}").trim().to_string();
+            let fatal = [
+                "ErrImagePull",
+                "ImagePullBackOff",
+                "ErrImageNeverPull",
+                "InvalidImageName",
+                "CreateContainerConfigError",
+                "CreateContainerError",
+                "RunContainerError",
+            ];
+            if fatal.contains(&reason.as_str()) {
+                let hint = if reason.contains("Image") {
+                    format!("; check --debug-image {} (mirror it for air-gapped clusters) and --debug-pull-policy", self.opts.image)
+                } else {
+                    String::new()
+                };
                 return Err(AccessError::Failed(format!(
-                    "debug container {name} did not start within {}s ({last})",
-                    self.opts.start_timeout.as_secs()
+                    "debug container {name} cannot start ({last}){hint}"
                 )));
             }
-            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        Ok(false)
+    }
+
+    /// Wait until the debug container runs: one watch of the pod from the version the patch
+    /// returned (a GET only when the server ends the watch early), never a poll.
+    async fn wait_running(&self, name: &str, patched: Pod) -> Result<(), AccessError> {
+        use futures::StreamExt;
+        use kube::api::{WatchEvent, WatchParams};
+        let deadline = tokio::time::Instant::now() + self.opts.start_timeout;
+        let timed_out = |last: &str| {
+            AccessError::Failed(format!(
+                "debug container {name} did not start within {}s ({last})",
+                self.opts.start_timeout.as_secs()
+            ))
+        };
+        let mut last = String::from("no status yet");
+        let mut pod = patched;
+        let mut can_watch = true;
+        loop {
+            if self.started(&pod, name, &mut last)? {
+                return Ok(());
+            }
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                return Err(timed_out(&last));
+            }
+            let version = pod.metadata.resource_version.clone().unwrap_or_default();
+            let params = WatchParams::default()
+                .fields(&format!("metadata.name={}", self.pod))
+                .timeout(left.as_secs().clamp(1, 290) as u32);
+            if !can_watch {
+                // Without `watch` on pods (the Role `rbac` prints does not need it): poll.
+                tokio::time::sleep_until(
+                    deadline.min(tokio::time::Instant::now() + Duration::from_millis(500)),
+                )
+                .await;
+                pod = retry(|| self.pods.get(&self.pod)).await.map_err(|e| {
+                    AccessError::Failed(api_message(&e, "get", "pods", &self.namespace))
+                })?;
+                continue;
+            }
+            let watched = tokio::time::timeout_at(deadline, async {
+                let mut events = match self.pods.watch(&params, &version).await {
+                    Ok(events) => events.boxed(),
+                    Err(e) => {
+                        if matches!(&e, kube::Error::Api(s) if s.code == 403) {
+                            can_watch = false;
+                        }
+                        return None;
+                    }
+                };
+                while let Some(event) = events.next().await {
+                    match event {
+                        Ok(WatchEvent::Added(p) | WatchEvent::Modified(p)) => {
+                            let ready = self.started(&p, name, &mut last);
+                            pod = p;
+                            match ready {
+                                Ok(false) => {}
+                                done => return Some(done),
+                            }
+                        }
+                        Ok(WatchEvent::Deleted(_)) => {
+                            return Some(Err(AccessError::Failed(format!(
+                                "pod {} was deleted while debug container {name} started",
+                                self.pod
+                            ))))
+                        }
+                        Ok(WatchEvent::Bookmark(_)) => {}
+                        // Expired version or a broken stream: read the pod again.
+                        Ok(WatchEvent::Error(_)) | Err(_) => return None,
+                    }
+                }
+                None
+            })
+            .await;
+            match watched {
+                Err(_) => return Err(timed_out(&last)),
+                Ok(Some(done)) => return done.map(|_| ()),
+                Ok(None) if !can_watch => {}
+                Ok(None) => {
+                    // The watch ended without an answer: read the pod again, after a pause
+                    // so that a failing watch is never retried in a tight loop.
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    pod = retry(|| self.pods.get(&self.pod)).await.map_err(|e| {
+                        AccessError::Failed(api_message(&e, "get", "pods", &self.namespace))
+                    })?;
+                }
+            }
         }
     }
 
