@@ -78,6 +78,7 @@ const LIB: &str = r#"
 _h() { printf '\n%s %s\n' "$B" "$*"; }
 _have() { command -v "$1" >/dev/null 2>&1; }
 # Resolve a path under $R like the kernel would under chroot: symlinks never leave $R.
+# The result is in $_P (no subshell: the probe forks as little as it can).
 _res() {
   _p=$1 _o= _n=0
   while [ -n "$_p" ]; do
@@ -93,7 +94,7 @@ _res() {
       _o=$_o/$_c
     fi
   done
-  printf '%s' "${_o:-/}"
+  _P=${_o:-/}
 }
 # Find the target's process from a container sharing its PID namespace; set R to its root.
 _target() {
@@ -117,13 +118,23 @@ _target() {
   R=/proc/$_best/root
   _h T "$_best" ok
 }
-_path() { if [ -n "$R" ]; then _res "$1"; else printf '%s' "$1"; fi; }
+_path() { if [ -n "$R" ]; then _res "$1" && printf '%s' "$_P"; else printf '%s' "$1"; fi; }
 _f() {
-  _p=$(_path "$2") || { _h F "$1" err; printf 'Too many levels of symbolic links'; return; }
-  if _s=$(stat -L -c '%f %u %g %s' -- "$R$_p" 2>&1); then
+  if [ -n "$R" ]; then
+    _res "$2" || { _h F "$1" err; printf 'Too many levels of symbolic links'; return; }
+    _q=$R$_P
+  else
+    _q=$2
+  fi
+  # Missing, told by builtins alone: nothing there, in a directory we may search (so the
+  # answer is "no such file", not "permission denied"). Anything else asks stat.
+  if [ ! -e "$_q" ] && [ ! -L "$_q" ] && [ -d "${_q%/*}/" ] && [ -x "${_q%/*}/" ]; then
+    _h F "$1" err; printf 'No such file or directory'; return
+  fi
+  if _s=$(stat -L -c '%f %u %g %s' -- "$_q" 2>&1); then
     _h F "$1" ok; printf '%s' "$_s"
-    if [ "$3" != - ] && [ -f "$R$_p" ]; then
-      if [ -r "$R$_p" ]; then _h C "$1"; head -c "$3" -- "$R$_p" 2>/dev/null; else _h D "$1"; fi
+    if [ "$3" != - ] && [ -f "$_q" ]; then
+      if [ -r "$_q" ]; then _h C "$1"; head -c "$3" -- "$_q" 2>/dev/null; else _h D "$1"; fi
     fi
   else
     _h F "$1" err; printf '%s' "$_s"
