@@ -368,7 +368,8 @@ impl DebugAccess {
     }
 
     /// Add a debug container and wait until it runs.
-    async fn create(&self, pod: &Pod, sc: &Value) -> Result<String, AccessError> {
+    /// Add a debug container, wait until it runs, and return it with the pod as last seen.
+    async fn create(&self, pod: &Pod, sc: &Value) -> Result<(String, Pod), AccessError> {
         let name = new_name(pod);
         let mut ec = json!({
             "name": name,
@@ -396,8 +397,8 @@ impl DebugAccess {
             )
             .await
             .map_err(|e| self.patch_error(&e))?;
-        self.wait_running(&name, patched).await?;
-        Ok(name)
+        let seen = self.wait_running(&name, patched).await?;
+        Ok((name, seen))
     }
 
     /// Whether the debug container runs (`true`), still starts (`false`, with `last` saying
@@ -451,7 +452,7 @@ impl DebugAccess {
 
     /// Wait until the debug container runs: one watch of the pod from the version the patch
     /// returned (a GET only when the server ends the watch early), never a poll.
-    async fn wait_running(&self, name: &str, patched: Pod) -> Result<(), AccessError> {
+    async fn wait_running(&self, name: &str, patched: Pod) -> Result<Pod, AccessError> {
         use futures::StreamExt;
         use kube::api::{WatchEvent, WatchParams};
         let deadline = tokio::time::Instant::now() + self.opts.start_timeout;
@@ -466,7 +467,7 @@ impl DebugAccess {
         let mut can_watch = true;
         loop {
             if self.started(&pod, name, &mut last)? {
-                return Ok(());
+                return Ok(pod);
             }
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             if left.is_zero() {
@@ -523,7 +524,7 @@ impl DebugAccess {
             .await;
             match watched {
                 Err(_) => return Err(timed_out(&last)),
-                Ok(Some(done)) => return done.map(|_| ()),
+                Ok(Some(done)) => return done.map(|_| pod),
                 Ok(None) if !can_watch => {}
                 Ok(None) => {
                     // The watch ended without an answer: read the pod again, after a pause
@@ -537,8 +538,9 @@ impl DebugAccess {
         }
     }
 
-    /// Reuse a suitable debug container or add one; returns its name and whether it is new.
-    async fn debugger(&self, pod: &Pod, sc: &Value) -> Result<(String, bool), AccessError> {
+    /// Reuse a suitable debug container or add one: its name, whether it is new, and the pod
+    /// as last seen (with the new container in its spec).
+    async fn debugger(&self, pod: &Pod, sc: &Value) -> Result<(String, bool, Pod), AccessError> {
         if let Some(name) = reusable(
             pod,
             &self.container,
@@ -547,9 +549,10 @@ impl DebugAccess {
             self.opts.ttl,
             self.scan_time,
         ) {
-            return Ok((name, false));
+            return Ok((name, false, pod.clone()));
         }
-        Ok((self.create(pod, sc).await?, true))
+        let (name, seen) = self.create(pod, sc).await?;
+        Ok((name, true, seen))
     }
 
     async fn probe_through(
@@ -632,7 +635,7 @@ impl Access for DebugAccess {
             }
             let sc = security_context(self.opts.profile, &pod, &self.container, who)
                 .map_err(AccessError::Failed)?;
-            let (name, created) = self.debugger(&pod, &sc).await?;
+            let (name, created, seen) = self.debugger(&pod, &sc).await?;
             match self.probe_through(&name, plan, cid.clone()).await {
                 Ok(facts) => {
                     let detail = describe(&name, created, facts.target_pid);
@@ -651,13 +654,12 @@ impl Access for DebugAccess {
                         uid: i64::from(uid),
                         gid: gid.map(i64::from),
                     };
-                    let pod = retry(|| self.pods.get(&self.pod)).await.map_err(|e| {
-                        AccessError::Failed(api_message(&e, "get", "pods", &self.namespace))
-                    })?;
+                    // The pod as the wait last saw it: fresh, with the first container.
+                    let pod = seen;
                     let sc =
                         security_context(DebugProfile::Auto, &pod, &self.container, Some(learned))
                             .map_err(AccessError::Failed)?;
-                    let (second, created2) = self.debugger(&pod, &sc).await?;
+                    let (second, created2, _) = self.debugger(&pod, &sc).await?;
                     let facts = self
                         .probe_through(&second, plan, cid)
                         .await
