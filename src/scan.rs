@@ -303,7 +303,6 @@ async fn scan_targets(
     let needs = first
         .permissions()
         .iter()
-        .filter(|p| p.preflight)
         .map(|p| p.to_string())
         .collect::<Vec<_>>()
         .join(" and ");

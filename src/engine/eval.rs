@@ -36,10 +36,24 @@ enum Verdict {
 }
 
 fn judge(check: &Check, facts: &Facts, today: Date) -> Verdict {
-    let Built { value, partial } = match resources::build(&check.resource, facts, today) {
+    // A walk's filter already ran as its entries streamed in: only the matches are here.
+    let (built, cut) = match &check.resource {
+        Resource::Walk(spec) => {
+            match resources::walk_selection(spec, check.filter.as_ref(), facts) {
+                Ok((b, cut)) => (Ok(b), cut),
+                Err(u) => (Err(u), None),
+            }
+        }
+        other => (resources::build(other, facts, today), None),
+    };
+    let Built { value, partial } = match built {
         Ok(b) => b,
         Err(u) if u.error => return Verdict::Error(u.reason),
         Err(u) => return Verdict::Skip(u.reason),
+    };
+    let filter = match &check.resource {
+        Resource::Walk(_) => None,
+        _ => check.filter.as_ref(),
     };
     if let (Resource::File(path), Some(false)) = (&check.resource, value["exists"].as_bool()) {
         // Only `exists` can be judged of a missing file.
@@ -51,7 +65,7 @@ fn judge(check: &Check, facts: &Facts, today: Date) -> Verdict {
             return Verdict::Fail(format!("{path} does not exist"));
         }
     }
-    let subject = match (&check.filter, value) {
+    let subject = match (filter, value) {
         (Some(filter), Value::Array(items)) => Value::Array(
             items
                 .into_iter()
@@ -70,7 +84,10 @@ fn judge(check: &Check, facts: &Facts, today: Date) -> Verdict {
                     format!("{path} does not exist")
                 });
             }
-            return Verdict::Fail(why);
+            return Verdict::Fail(match &cut {
+                Some(note) => format!("{why} ({note})"),
+                None => why,
+            });
         }
     }
     match partial {

@@ -151,7 +151,9 @@ pub struct WalkSpec {
 }
 
 pub const DEFAULT_WALK_DEPTH: u32 = 64;
-pub const DEFAULT_WALK_ENTRIES: u32 = 200_000;
+/// Entries cost CPU, not memory (filters run as the walk streams), so the default bound is
+/// far above any container image and lets `--root /` of a developer machine complete.
+pub const DEFAULT_WALK_ENTRIES: u32 = 5_000_000;
 
 /// One check: a resource and what must hold of it.
 #[derive(Debug, Clone, Deserialize)]
