@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_cinc_scan_global_optspecs
-    string join \n n/namespace= A/all-namespaces l/selector= all c/container= context= cluster= user= kubeconfig= profile= o/output= output-dir= report-mode= access= debug-image= debug-pull-policy= debug-ttl= debug-profile= root= timeout= concurrency= max-file-size= q/quiet no-progress color= threshold= threshold-inline= report= post-results= post-token-env= post-token-file= post-ca-file= post-timeout= post-retries= metrics-file= metrics-format= metrics-per-control extra-label= pushgateway= pushgateway-job= pushgateway-group= pushgateway-token-env= pushgateway-token-file= pushgateway-basic-auth-file= pushgateway-basic-auth-env= alert-on= alert-expire-after= alertmanager= alertmanager-token-env= alertmanager-token-file= alertmanager-basic-auth-file= alertmanager-basic-auth-env= alert-webhook= alert-format= alert-webhook-token-env= alert-webhook-token-file= alert-state= h/help V/version
+    string join \n n/namespace= A/all-namespaces l/selector= all c/container= context= cluster= user= kubeconfig= profile= o/output= output-dir= report-mode= access= debug-image= debug-pull-policy= debug-ttl= debug-profile= root= timeout= deadline= request-timeout= qps= burst= v/verbosity= log-format= concurrency= max-file-size= q/quiet no-progress color= threshold= threshold-inline= report= post-results= post-token-env= post-token-file= post-ca-file= post-timeout= post-retries= metrics-file= metrics-format= metrics-per-control extra-label= pushgateway= pushgateway-job= pushgateway-group= pushgateway-token-env= pushgateway-token-file= pushgateway-basic-auth-file= pushgateway-basic-auth-env= alert-on= alert-expire-after= alertmanager= alertmanager-token-env= alertmanager-token-file= alertmanager-basic-auth-file= alertmanager-basic-auth-env= alert-webhook= alert-format= alert-webhook-token-env= alert-webhook-token-file= alert-state= h/help V/version
 end
 
 function __fish_kubectl_cinc_scan_needs_command
@@ -54,6 +54,13 @@ general\t'Adds SYS_PTRACE: reads any target, needs a namespace that allows it'
 sysadmin\t'Privileged'"
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l root -d 'Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l timeout -d 'Time limit for each container, e.g. 90s, 2m (0 for none)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l deadline -d 'Time limit for the whole run: finding the targets, permission checks and every container (0 for none); containers not finished by then are reported as errors' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l request-timeout -d 'Time limit for one API request until its answer starts, and for silence within an answer (kubectl\'s flag; 0 for none). Failed requests are retried with backoff' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l qps -d 'Client-side limit of API requests per second (kubectl\'s default; 0 for none)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l burst -d 'Requests allowed at once above --qps' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s v -l verbosity -d 'Log level on stderr, like kubectl: 6 each API request (verb, path, status, duration), 8 also retry, budget and circuit-breaker decisions and exec stream events. Never tokens, headers or file contents' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l log-format -d 'Log format for -v: text, or json (one object per line, for CI log collectors)' -r -f -a "text\t''
+json\t''"
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l concurrency -d 'How many containers to scan at once' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l max-file-size -d 'Largest file content read per file, in bytes (e.g. 1048576, 512Ki, 4Mi)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l color -d 'When to colour the table' -r -f -a "auto\t''
@@ -109,6 +116,7 @@ complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "co
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "rbac" -d 'Print the least-privilege ServiceAccount, Role and binding a scan needs'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "job" -d 'Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or delete it'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "token" -d 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "sidecar" -d 'Scan from inside the pod: inject a scanner sidecar into manifests, fetch its results'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand profiles; and not __fish_seen_subcommand_from list show schema help" -s h -l help -d 'Print help'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand profiles; and not __fish_seen_subcommand_from list show schema help" -f -a "list" -d 'List the built-in profiles (the default)'
@@ -205,6 +213,13 @@ general\t'Adds SYS_PTRACE: reads any target, needs a namespace that allows it'
 sysadmin\t'Privileged'"
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l root -d 'Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l timeout -d 'Time limit for each container, e.g. 90s, 2m (0 for none)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l deadline -d 'Time limit for the whole run: finding the targets, permission checks and every container (0 for none); containers not finished by then are reported as errors' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l request-timeout -d 'Time limit for one API request until its answer starts, and for silence within an answer (kubectl\'s flag; 0 for none). Failed requests are retried with backoff' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l qps -d 'Client-side limit of API requests per second (kubectl\'s default; 0 for none)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l burst -d 'Requests allowed at once above --qps' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -s v -l verbosity -d 'Log level on stderr, like kubectl: 6 each API request (verb, path, status, duration), 8 also retry, budget and circuit-breaker decisions and exec stream events. Never tokens, headers or file contents' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l log-format -d 'Log format for -v: text, or json (one object per line, for CI log collectors)' -r -f -a "text\t''
+json\t''"
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l concurrency -d 'How many containers to scan at once' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l max-file-size -d 'Largest file content read per file, in bytes (e.g. 1048576, 512Ki, 4Mi)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l color -d 'When to colour the table' -r -f -a "auto\t''
@@ -286,15 +301,93 @@ complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand toke
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -l kubeconfig -d 'Path to the kubeconfig used to ask for the token' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -s h -l help -d 'Print help'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token help" -f -a "profiles" -d 'List, show or describe profiles'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token help" -f -a "rbac" -d 'Print the least-privilege ServiceAccount, Role and binding a scan needs'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token help" -f -a "job" -d 'Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or delete it'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token help" -f -a "token" -d 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and not __fish_seen_subcommand_from inject results run cat help" -s h -l help -d 'Print help'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and not __fish_seen_subcommand_from inject results run cat help" -f -a "inject" -d 'Rewrite manifests (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, List) to run the scanner as a sidecar'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and not __fish_seen_subcommand_from inject results run cat help" -f -a "results" -d 'Fetch and print the sidecar\'s latest results (through exec of the scanner binary)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and not __fish_seen_subcommand_from inject results run cat help" -f -a "run" -d 'In-pod mode, run by the scanner container: scan the pod\'s targets every --interval'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and not __fish_seen_subcommand_from inject results run cat help" -f -a "cat" -d 'In-pod mode: print the newest HDF document of each target, one per line'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and not __fish_seen_subcommand_from inject results run cat help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -s f -l filename -d 'Manifest file to read (repeatable; `-` or none: stdin). YAML or JSON, multi-document' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -s c -l target -d 'App container to scan (repeatable; default: every app container of each pod)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -l image -d 'The scanner image (built from the repository\'s Containerfile)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -l image-pull-policy -d 'Pull policy of the scanner image' -r -f -a "Always\t''
+IfNotPresent\t''
+Never\t''"
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -l interval -d 'Time between two scans in the pod' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -l keep -d 'Results kept per target on the volume' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -l profile -d 'Built-in profile to run (repeatable, builtin:NAME; default: builtin:container-baseline)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -l profile-configmap -d 'ConfigMap whose keys are profile YAML files, mounted into the sidecar and run' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -l threshold-inline -d 'SAF threshold inline, e.g. \'{compliance.min: 80}\'; each log line says met/violated' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -l threshold-configmap -d 'ConfigMap with a key threshold.yml (a SAF threshold file), mounted into the sidecar' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -l post-results -d 'POST each result to this URL from the pod (same retries as a scan\'s --post-results)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -l post-token-secret -d 'Secret and key holding the bearer token for --post-results: NAME/KEY (passed as an environment variable from the Secret, never in the manifest)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -l run-as-user -d 'The uid the targets run as, when neither the pod nor the container securityContext says (the image\'s USER: e.g. 65532 for distroless nonroot, 0 for root)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -l run-as-group -d 'The gid the targets run as (default: their runAsGroup, else the same number as the uid)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -l results-size-limit -d 'Size limit of the emptyDir results volume' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -l legacy-sidecar -d 'A plain container instead of a native sidecar (clusters before 1.29; a Job then never completes)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from inject" -s h -l help -d 'Print help'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from results" -s l -l selector -d 'Label selector of the pods, e.g. -l app=web' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from results" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from results" -s c -l container -d 'Only this app container\'s results (repeatable)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from results" -s o -l output -d 'Output format on stdout' -r -f -a "table\t'A table for people (the default)'
+json\t'HDF (InSpec exec-json), one document per container and line'
+junit\t'JUnit XML: a testsuite per container, a testcase per control'
+sarif\t'SARIF 2.1.0 (GitHub code scanning): failed controls as results'
+markdown\t'A Markdown summary (for $GITHUB_STEP_SUMMARY or a merge-request comment)'"
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from results" -l threshold -d 'SAF threshold file; exit code 3 if a result violates it, 0 if all meet it' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from results" -l threshold-inline -d 'SAF threshold inline, e.g. \'{compliance.min: 80}\'' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from results" -l timeout -d 'Time limit for fetching one pod\'s results' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from results" -l color -d 'When to colour the table' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from results" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from results" -l kubeconfig -d 'Path to the kubeconfig file' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from results" -l all -d 'Every kept result, oldest first, not only the newest'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from results" -s q -l quiet -d 'Print only results, no notes on stderr'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from results" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l target -d 'Scan only this container (repeatable; default: every container marked CINC_SCAN_TARGET=<name> by `sidecar inject`)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l interval -d 'Time between two scans' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l keep -d 'How many results to keep per target' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l results-dir -d 'Where the results volume is mounted' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l profile -d 'Profile: a YAML file, a directory (e.g. a mounted ConfigMap) or builtin:NAME (repeatable; default: builtin:container-baseline)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l threshold -d 'SAF threshold file; the log line says whether each scan meets it' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l threshold-inline -d 'SAF threshold inline, e.g. \'{compliance.min: 80, failed.critical.max: 0}\'' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l post-results -d 'POST each HDF document to this http(s) URL after it is written (token from $CINC_SCAN_POST_TOKEN or --post-token-file; same retries as a scan\'s --post-results)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l post-token-file -d 'File that holds the bearer token for --post-results (e.g. a mounted Secret)' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l post-ca-file -d 'PEM bundle of the CAs to trust for --post-results' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l post-timeout -d 'Time limit for each POST' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l post-retries -d 'Retries of a POST after a 5xx, 429 or connection error' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l max-file-size -d 'Largest file content read per file (e.g. 1Mi)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l timeout -d 'Time limit of one target\'s scan (0 for none)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l discover -d 'How to find the targets: env (the CINC_SCAN_TARGET marker in their environment, no API rights), api (the pod\'s own status through its ServiceAccount, matched to /proc/<pid>/cgroup; needs get on pods), auto (env, then api when a target is missing and a ServiceAccount token is mounted)' -r -f -a "auto\t''
+env\t''
+api\t''"
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l proc-dir -d 'The proc filesystem to look for targets in (tests)' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -l once -d 'Scan once and exit with the scan\'s code (for tests and Jobs; a native sidecar must not exit)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from cat" -l target -d 'Only this container\'s results (repeatable)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from cat" -l results-dir -d 'Where the results volume is mounted' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from cat" -l all -d 'Every kept result, oldest first, not only the newest'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from cat" -s h -l help -d 'Print help'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from help" -f -a "inject" -d 'Rewrite manifests (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, List) to run the scanner as a sidecar'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from help" -f -a "results" -d 'Fetch and print the sidecar\'s latest results (through exec of the scanner binary)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from help" -f -a "run" -d 'In-pod mode, run by the scanner container: scan the pod\'s targets every --interval'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from help" -f -a "cat" -d 'In-pod mode: print the newest HDF document of each target, one per line'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token sidecar help" -f -a "profiles" -d 'List, show or describe profiles'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token sidecar help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token sidecar help" -f -a "rbac" -d 'Print the least-privilege ServiceAccount, Role and binding a scan needs'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token sidecar help" -f -a "job" -d 'Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or delete it'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token sidecar help" -f -a "token" -d 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token sidecar help" -f -a "sidecar" -d 'Scan from inside the pod: inject a scanner sidecar into manifests, fetch its results'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token sidecar help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "list" -d 'List the built-in profiles (the default)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "show" -d 'Print a built-in profile\'s YAML, or check a profile file and list its controls'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "schema" -d 'Print the JSON Schema of the profile format'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "run" -d 'Scan one shard (what each pod of the Job runs; JOB_COMPLETION_INDEX is the shard)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "results" -d 'Merge a Job\'s shard results from its pods\' logs and print them like a local scan'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "delete" -d 'Delete every object `kubectl cinc-scan job` made for NAME'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from sidecar" -f -a "inject" -d 'Rewrite manifests (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, List) to run the scanner as a sidecar'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from sidecar" -f -a "results" -d 'Fetch and print the sidecar\'s latest results (through exec of the scanner binary)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from sidecar" -f -a "run" -d 'In-pod mode, run by the scanner container: scan the pod\'s targets every --interval'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from sidecar" -f -a "cat" -d 'In-pod mode: print the newest HDF document of each target, one per line'

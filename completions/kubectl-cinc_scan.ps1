@@ -43,6 +43,13 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             [CompletionResult]::new('--debug-profile', '--debug-profile', [CompletionResultType]::ParameterName, 'Security profile of the debug container (kubectl debug''s meanings; auto picks the least privilege that can read the target)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each container, e.g. 90s, 2m (0 for none)')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Time limit for the whole run: finding the targets, permission checks and every container (0 for none); containers not finished by then are reported as errors')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time limit for one API request until its answer starts, and for silence within an answer (kubectl''s flag; 0 for none). Failed requests are retried with backoff')
+            [CompletionResult]::new('--qps', '--qps', [CompletionResultType]::ParameterName, 'Client-side limit of API requests per second (kubectl''s default; 0 for none)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once above --qps')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log level on stderr, like kubectl: 6 each API request (verb, path, status, duration), 8 also retry, budget and circuit-breaker decisions and exec stream events. Never tokens, headers or file contents')
+            [CompletionResult]::new('--verbosity', '--verbosity', [CompletionResultType]::ParameterName, 'Log level on stderr, like kubectl: 6 each API request (verb, path, status, duration), 8 also retry, budget and circuit-breaker decisions and exec stream events. Never tokens, headers or file contents')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log format for -v: text, or json (one object per line, for CI log collectors)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many containers to scan at once')
             [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Largest file content read per file, in bytes (e.g. 1048576, 512Ki, 4Mi)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table')
@@ -93,6 +100,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege ServiceAccount, Role and binding a scan needs')
             [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or delete it')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)')
+            [CompletionResult]::new('sidecar', 'sidecar', [CompletionResultType]::ParameterValue, 'Scan from inside the pod: inject a scanner sidecar into manifests, fetch its results')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -227,6 +235,13 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             [CompletionResult]::new('--debug-profile', '--debug-profile', [CompletionResultType]::ParameterName, 'Security profile of the debug container (kubectl debug''s meanings; auto picks the least privilege that can read the target)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each container, e.g. 90s, 2m (0 for none)')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Time limit for the whole run: finding the targets, permission checks and every container (0 for none); containers not finished by then are reported as errors')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time limit for one API request until its answer starts, and for silence within an answer (kubectl''s flag; 0 for none). Failed requests are retried with backoff')
+            [CompletionResult]::new('--qps', '--qps', [CompletionResultType]::ParameterName, 'Client-side limit of API requests per second (kubectl''s default; 0 for none)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once above --qps')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log level on stderr, like kubectl: 6 each API request (verb, path, status, duration), 8 also retry, budget and circuit-breaker decisions and exec stream events. Never tokens, headers or file contents')
+            [CompletionResult]::new('--verbosity', '--verbosity', [CompletionResultType]::ParameterName, 'Log level on stderr, like kubectl: 6 each API request (verb, path, status, duration), 8 also retry, budget and circuit-breaker decisions and exec stream events. Never tokens, headers or file contents')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log format for -v: text, or json (one object per line, for CI log collectors)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many containers to scan at once')
             [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Largest file content read per file, in bytes (e.g. 1048576, 512Ki, 4Mi)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table')
@@ -330,12 +345,121 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'kubectl-cinc_scan;sidecar' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('inject', 'inject', [CompletionResultType]::ParameterValue, 'Rewrite manifests (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, List) to run the scanner as a sidecar')
+            [CompletionResult]::new('results', 'results', [CompletionResultType]::ParameterValue, 'Fetch and print the sidecar''s latest results (through exec of the scanner binary)')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'In-pod mode, run by the scanner container: scan the pod''s targets every --interval')
+            [CompletionResult]::new('cat', 'cat', [CompletionResultType]::ParameterValue, 'In-pod mode: print the newest HDF document of each target, one per line')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-cinc_scan;sidecar;inject' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Manifest file to read (repeatable; `-` or none: stdin). YAML or JSON, multi-document')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Manifest file to read (repeatable; `-` or none: stdin). YAML or JSON, multi-document')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'App container to scan (repeatable; default: every app container of each pod)')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'App container to scan (repeatable; default: every app container of each pod)')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'The scanner image (built from the repository''s Containerfile)')
+            [CompletionResult]::new('--image-pull-policy', '--image-pull-policy', [CompletionResultType]::ParameterName, 'Pull policy of the scanner image')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between two scans in the pod')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Results kept per target on the volume')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Built-in profile to run (repeatable, builtin:NAME; default: builtin:container-baseline)')
+            [CompletionResult]::new('--profile-configmap', '--profile-configmap', [CompletionResultType]::ParameterName, 'ConfigMap whose keys are profile YAML files, mounted into the sidecar and run')
+            [CompletionResult]::new('--threshold-inline', '--threshold-inline', [CompletionResultType]::ParameterName, 'SAF threshold inline, e.g. ''{compliance.min: 80}''; each log line says met/violated')
+            [CompletionResult]::new('--threshold-configmap', '--threshold-configmap', [CompletionResultType]::ParameterName, 'ConfigMap with a key threshold.yml (a SAF threshold file), mounted into the sidecar')
+            [CompletionResult]::new('--post-results', '--post-results', [CompletionResultType]::ParameterName, 'POST each result to this URL from the pod (same retries as a scan''s --post-results)')
+            [CompletionResult]::new('--post-token-secret', '--post-token-secret', [CompletionResultType]::ParameterName, 'Secret and key holding the bearer token for --post-results: NAME/KEY (passed as an environment variable from the Secret, never in the manifest)')
+            [CompletionResult]::new('--run-as-user', '--run-as-user', [CompletionResultType]::ParameterName, 'The uid the targets run as, when neither the pod nor the container securityContext says (the image''s USER: e.g. 65532 for distroless nonroot, 0 for root)')
+            [CompletionResult]::new('--run-as-group', '--run-as-group', [CompletionResultType]::ParameterName, 'The gid the targets run as (default: their runAsGroup, else the same number as the uid)')
+            [CompletionResult]::new('--results-size-limit', '--results-size-limit', [CompletionResultType]::ParameterName, 'Size limit of the emptyDir results volume')
+            [CompletionResult]::new('--legacy-sidecar', '--legacy-sidecar', [CompletionResultType]::ParameterName, 'A plain container instead of a native sidecar (clusters before 1.29; a Job then never completes)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubectl-cinc_scan;sidecar;results' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Label selector of the pods, e.g. -l app=web')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Label selector of the pods, e.g. -l app=web')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Only this app container''s results (repeatable)')
+            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'Only this app container''s results (repeatable)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'SAF threshold file; exit code 3 if a result violates it, 0 if all meet it')
+            [CompletionResult]::new('--threshold-inline', '--threshold-inline', [CompletionResultType]::ParameterName, 'SAF threshold inline, e.g. ''{compliance.min: 80}''')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for fetching one pod''s results')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every kept result, oldest first, not only the newest')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results, no notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results, no notes on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubectl-cinc_scan;sidecar;run' {
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Scan only this container (repeatable; default: every container marked CINC_SCAN_TARGET=<name> by `sidecar inject`)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between two scans')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'How many results to keep per target')
+            [CompletionResult]::new('--results-dir', '--results-dir', [CompletionResultType]::ParameterName, 'Where the results volume is mounted')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: a YAML file, a directory (e.g. a mounted ConfigMap) or builtin:NAME (repeatable; default: builtin:container-baseline)')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'SAF threshold file; the log line says whether each scan meets it')
+            [CompletionResult]::new('--threshold-inline', '--threshold-inline', [CompletionResultType]::ParameterName, 'SAF threshold inline, e.g. ''{compliance.min: 80, failed.critical.max: 0}''')
+            [CompletionResult]::new('--post-results', '--post-results', [CompletionResultType]::ParameterName, 'POST each HDF document to this http(s) URL after it is written (token from $CINC_SCAN_POST_TOKEN or --post-token-file; same retries as a scan''s --post-results)')
+            [CompletionResult]::new('--post-token-file', '--post-token-file', [CompletionResultType]::ParameterName, 'File that holds the bearer token for --post-results (e.g. a mounted Secret)')
+            [CompletionResult]::new('--post-ca-file', '--post-ca-file', [CompletionResultType]::ParameterName, 'PEM bundle of the CAs to trust for --post-results')
+            [CompletionResult]::new('--post-timeout', '--post-timeout', [CompletionResultType]::ParameterName, 'Time limit for each POST')
+            [CompletionResult]::new('--post-retries', '--post-retries', [CompletionResultType]::ParameterName, 'Retries of a POST after a 5xx, 429 or connection error')
+            [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Largest file content read per file (e.g. 1Mi)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit of one target''s scan (0 for none)')
+            [CompletionResult]::new('--discover', '--discover', [CompletionResultType]::ParameterName, 'How to find the targets: env (the CINC_SCAN_TARGET marker in their environment, no API rights), api (the pod''s own status through its ServiceAccount, matched to /proc/<pid>/cgroup; needs get on pods), auto (env, then api when a target is missing and a ServiceAccount token is mounted)')
+            [CompletionResult]::new('--proc-dir', '--proc-dir', [CompletionResultType]::ParameterName, 'The proc filesystem to look for targets in (tests)')
+            [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Scan once and exit with the scan''s code (for tests and Jobs; a native sidecar must not exit)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubectl-cinc_scan;sidecar;cat' {
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Only this container''s results (repeatable)')
+            [CompletionResult]::new('--results-dir', '--results-dir', [CompletionResultType]::ParameterName, 'Where the results volume is mounted')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every kept result, oldest first, not only the newest')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubectl-cinc_scan;sidecar;help' {
+            [CompletionResult]::new('inject', 'inject', [CompletionResultType]::ParameterValue, 'Rewrite manifests (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, List) to run the scanner as a sidecar')
+            [CompletionResult]::new('results', 'results', [CompletionResultType]::ParameterValue, 'Fetch and print the sidecar''s latest results (through exec of the scanner binary)')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'In-pod mode, run by the scanner container: scan the pod''s targets every --interval')
+            [CompletionResult]::new('cat', 'cat', [CompletionResultType]::ParameterValue, 'In-pod mode: print the newest HDF document of each target, one per line')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-cinc_scan;sidecar;help;inject' {
+            break
+        }
+        'kubectl-cinc_scan;sidecar;help;results' {
+            break
+        }
+        'kubectl-cinc_scan;sidecar;help;run' {
+            break
+        }
+        'kubectl-cinc_scan;sidecar;help;cat' {
+            break
+        }
+        'kubectl-cinc_scan;sidecar;help;help' {
+            break
+        }
         'kubectl-cinc_scan;help' {
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List, show or describe profiles')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege ServiceAccount, Role and binding a scan needs')
             [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or delete it')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)')
+            [CompletionResult]::new('sidecar', 'sidecar', [CompletionResultType]::ParameterValue, 'Scan from inside the pod: inject a scanner sidecar into manifests, fetch its results')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -376,6 +500,25 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             break
         }
         'kubectl-cinc_scan;help;token' {
+            break
+        }
+        'kubectl-cinc_scan;help;sidecar' {
+            [CompletionResult]::new('inject', 'inject', [CompletionResultType]::ParameterValue, 'Rewrite manifests (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, List) to run the scanner as a sidecar')
+            [CompletionResult]::new('results', 'results', [CompletionResultType]::ParameterValue, 'Fetch and print the sidecar''s latest results (through exec of the scanner binary)')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'In-pod mode, run by the scanner container: scan the pod''s targets every --interval')
+            [CompletionResult]::new('cat', 'cat', [CompletionResultType]::ParameterValue, 'In-pod mode: print the newest HDF document of each target, one per line')
+            break
+        }
+        'kubectl-cinc_scan;help;sidecar;inject' {
+            break
+        }
+        'kubectl-cinc_scan;help;sidecar;results' {
+            break
+        }
+        'kubectl-cinc_scan;help;sidecar;run' {
+            break
+        }
+        'kubectl-cinc_scan;help;sidecar;cat' {
             break
         }
         'kubectl-cinc_scan;help;help' {

@@ -51,6 +51,13 @@ general\:"Adds SYS_PTRACE\: reads any target, needs a namespace that allows it"
 sysadmin\:"Privileged"))' \
 '(-l --selector --all -A --all-namespaces -c --container)--root=[Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)]:DIR:_files' \
 '--timeout=[Time limit for each container, e.g. 90s, 2m (0 for none)]:DURATION:_default' \
+'--deadline=[Time limit for the whole run\: finding the targets, permission checks and every container (0 for none); containers not finished by then are reported as errors]:DURATION:_default' \
+'--request-timeout=[Time limit for one API request until its answer starts, and for silence within an answer (kubectl'\''s flag; 0 for none). Failed requests are retried with backoff]:DURATION:_default' \
+'--qps=[Client-side limit of API requests per second (kubectl'\''s default; 0 for none)]:QPS:_default' \
+'--burst=[Requests allowed at once above --qps]:N:_default' \
+'-v+[Log level on stderr, like kubectl\: 6 each API request (verb, path, status, duration), 8 also retry, budget and circuit-breaker decisions and exec stream events. Never tokens, headers or file contents]:N:_default' \
+'--verbosity=[Log level on stderr, like kubectl\: 6 each API request (verb, path, status, duration), 8 also retry, budget and circuit-breaker decisions and exec stream events. Never tokens, headers or file contents]:N:_default' \
+'--log-format=[Log format for -v\: text, or json (one object per line, for CI log collectors)]:FORMAT:(text json)' \
 '--concurrency=[How many containers to scan at once]:N:_default' \
 '--max-file-size=[Largest file content read per file, in bytes (e.g. 1048576, 512Ki, 4Mi)]:BYTES:_default' \
 '--color=[When to colour the table]:WHEN:(auto always never)' \
@@ -294,6 +301,13 @@ general\:"Adds SYS_PTRACE\: reads any target, needs a namespace that allows it"
 sysadmin\:"Privileged"))' \
 '(-l --selector --all -A --all-namespaces -c --container)--root=[Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)]:DIR:_files' \
 '--timeout=[Time limit for each container, e.g. 90s, 2m (0 for none)]:DURATION:_default' \
+'--deadline=[Time limit for the whole run\: finding the targets, permission checks and every container (0 for none); containers not finished by then are reported as errors]:DURATION:_default' \
+'--request-timeout=[Time limit for one API request until its answer starts, and for silence within an answer (kubectl'\''s flag; 0 for none). Failed requests are retried with backoff]:DURATION:_default' \
+'--qps=[Client-side limit of API requests per second (kubectl'\''s default; 0 for none)]:QPS:_default' \
+'--burst=[Requests allowed at once above --qps]:N:_default' \
+'-v+[Log level on stderr, like kubectl\: 6 each API request (verb, path, status, duration), 8 also retry, budget and circuit-breaker decisions and exec stream events. Never tokens, headers or file contents]:N:_default' \
+'--verbosity=[Log level on stderr, like kubectl\: 6 each API request (verb, path, status, duration), 8 also retry, budget and circuit-breaker decisions and exec stream events. Never tokens, headers or file contents]:N:_default' \
+'--log-format=[Log format for -v\: text, or json (one object per line, for CI log collectors)]:FORMAT:(text json)' \
 '--concurrency=[How many containers to scan at once]:N:_default' \
 '--max-file-size=[Largest file content read per file, in bytes (e.g. 1048576, 512Ki, 4Mi)]:BYTES:_default' \
 '--color=[When to colour the table]:WHEN:(auto always never)' \
@@ -434,6 +448,148 @@ _arguments "${_arguments_options[@]}" : \
 ':service_account -- The ServiceAccount (e.g. the one `kubectl cinc-scan rbac` creates):_default' \
 && ret=0
 ;;
+(sidecar)
+_arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+":: :_kubectl-cinc_scan__subcmd__sidecar_commands" \
+"*::: :->sidecar" \
+&& ret=0
+
+    case $state in
+    (sidecar)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-cinc_scan-sidecar-command-$line[1]:"
+        case $line[1] in
+            (inject)
+_arguments "${_arguments_options[@]}" : \
+'*-f+[Manifest file to read (repeatable; \`-\` or none\: stdin). YAML or JSON, multi-document]:PATH:_files' \
+'*--filename=[Manifest file to read (repeatable; \`-\` or none\: stdin). YAML or JSON, multi-document]:PATH:_files' \
+'*-c+[App container to scan (repeatable; default\: every app container of each pod)]:NAME:_default' \
+'*--target=[App container to scan (repeatable; default\: every app container of each pod)]:NAME:_default' \
+'--image=[The scanner image (built from the repository'\''s Containerfile)]:IMAGE:_default' \
+'--image-pull-policy=[Pull policy of the scanner image]:POLICY:(Always IfNotPresent Never)' \
+'--interval=[Time between two scans in the pod]:DURATION:_default' \
+'--keep=[Results kept per target on the volume]:N:_default' \
+'*--profile=[Built-in profile to run (repeatable, builtin\:NAME; default\: builtin\:container-baseline)]:builtin:NAME:_default' \
+'--profile-configmap=[ConfigMap whose keys are profile YAML files, mounted into the sidecar and run]:NAME:_default' \
+'(--threshold-configmap)--threshold-inline=[SAF threshold inline, e.g. '\''{compliance.min\: 80}'\''; each log line says met/violated]:RULES:_default' \
+'--threshold-configmap=[ConfigMap with a key threshold.yml (a SAF threshold file), mounted into the sidecar]:NAME:_default' \
+'--post-results=[POST each result to this URL from the pod (same retries as a scan'\''s --post-results)]:URL:_default' \
+'--post-token-secret=[Secret and key holding the bearer token for --post-results\: NAME/KEY (passed as an environment variable from the Secret, never in the manifest)]:SECRET/KEY:_default' \
+'--run-as-user=[The uid the targets run as, when neither the pod nor the container securityContext says (the image'\''s USER\: e.g. 65532 for distroless nonroot, 0 for root)]:UID:_default' \
+'--run-as-group=[The gid the targets run as (default\: their runAsGroup, else the same number as the uid)]:GID:_default' \
+'--results-size-limit=[Size limit of the emptyDir results volume]:QUANTITY:_default' \
+'--legacy-sidecar[A plain container instead of a native sidecar (clusters before 1.29; a Job then never completes)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(results)
+_arguments "${_arguments_options[@]}" : \
+'-l+[Label selector of the pods, e.g. -l app=web]:SELECTOR:_default' \
+'--selector=[Label selector of the pods, e.g. -l app=web]:SELECTOR:_default' \
+'-n+[Namespace (default\: the context'\''s namespace)]:NAMESPACE:_default' \
+'--namespace=[Namespace (default\: the context'\''s namespace)]:NAMESPACE:_default' \
+'*-c+[Only this app container'\''s results (repeatable)]:NAME:_default' \
+'*--container=[Only this app container'\''s results (repeatable)]:NAME:_default' \
+'-o+[Output format on stdout]:OUTPUT:((table\:"A table for people (the default)"
+json\:"HDF (InSpec exec-json), one document per container and line"
+junit\:"JUnit XML\: a testsuite per container, a testcase per control"
+sarif\:"SARIF 2.1.0 (GitHub code scanning)\: failed controls as results"
+markdown\:"A Markdown summary (for \$GITHUB_STEP_SUMMARY or a merge-request comment)"))' \
+'--output=[Output format on stdout]:OUTPUT:((table\:"A table for people (the default)"
+json\:"HDF (InSpec exec-json), one document per container and line"
+junit\:"JUnit XML\: a testsuite per container, a testcase per control"
+sarif\:"SARIF 2.1.0 (GitHub code scanning)\: failed controls as results"
+markdown\:"A Markdown summary (for \$GITHUB_STEP_SUMMARY or a merge-request comment)"))' \
+'(--threshold-inline)--threshold=[SAF threshold file; exit code 3 if a result violates it, 0 if all meet it]:FILE:_files' \
+'--threshold-inline=[SAF threshold inline, e.g. '\''{compliance.min\: 80}'\'']:RULES:_default' \
+'--timeout=[Time limit for fetching one pod'\''s results]:DURATION:_default' \
+'--color=[When to colour the table]:WHEN:(auto always never)' \
+'--context=[The kubeconfig context to use]:NAME:_default' \
+'--kubeconfig=[Path to the kubeconfig file]:PATH:_files' \
+'--all[Every kept result, oldest first, not only the newest]' \
+'-q[Print only results, no notes on stderr]' \
+'--quiet[Print only results, no notes on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'*::targets -- pod/NAME, NAME, or a workload\: deploy/NAME, sts/NAME, ds/NAME, rs/NAME, job/NAME:_default' \
+&& ret=0
+;;
+(run)
+_arguments "${_arguments_options[@]}" : \
+'*--target=[Scan only this container (repeatable; default\: every container marked CINC_SCAN_TARGET=<name> by \`sidecar inject\`)]:NAME:_default' \
+'--interval=[Time between two scans]:DURATION:_default' \
+'--keep=[How many results to keep per target]:N:_default' \
+'--results-dir=[Where the results volume is mounted]:DIR:_files' \
+'*--profile=[Profile\: a YAML file, a directory (e.g. a mounted ConfigMap) or builtin\:NAME (repeatable; default\: builtin\:container-baseline)]:PATH|builtin:NAME:_default' \
+'(--threshold-inline)--threshold=[SAF threshold file; the log line says whether each scan meets it]:FILE:_files' \
+'--threshold-inline=[SAF threshold inline, e.g. '\''{compliance.min\: 80, failed.critical.max\: 0}'\'']:RULES:_default' \
+'--post-results=[POST each HDF document to this http(s) URL after it is written (token from \$CINC_SCAN_POST_TOKEN or --post-token-file; same retries as a scan'\''s --post-results)]:URL:_default' \
+'--post-token-file=[File that holds the bearer token for --post-results (e.g. a mounted Secret)]:PATH:_files' \
+'--post-ca-file=[PEM bundle of the CAs to trust for --post-results]:PEM:_files' \
+'--post-timeout=[Time limit for each POST]:DURATION:_default' \
+'--post-retries=[Retries of a POST after a 5xx, 429 or connection error]:N:_default' \
+'--max-file-size=[Largest file content read per file (e.g. 1Mi)]:BYTES:_default' \
+'--timeout=[Time limit of one target'\''s scan (0 for none)]:DURATION:_default' \
+'--discover=[How to find the targets\: env (the CINC_SCAN_TARGET marker in their environment, no API rights), api (the pod'\''s own status through its ServiceAccount, matched to /proc/<pid>/cgroup; needs get on pods), auto (env, then api when a target is missing and a ServiceAccount token is mounted)]:DISCOVER:(auto env api)' \
+'--proc-dir=[The proc filesystem to look for targets in (tests)]:DIR:_files' \
+'--once[Scan once and exit with the scan'\''s code (for tests and Jobs; a native sidecar must not exit)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(cat)
+_arguments "${_arguments_options[@]}" : \
+'*--target=[Only this container'\''s results (repeatable)]:NAME:_default' \
+'--results-dir=[Where the results volume is mounted]:DIR:_files' \
+'--all[Every kept result, oldest first, not only the newest]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-cinc_scan__subcmd__sidecar__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-cinc_scan-sidecar-help-command-$line[1]:"
+        case $line[1] in
+            (inject)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(results)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(run)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(cat)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_kubectl-cinc_scan__subcmd__help_commands" \
@@ -514,6 +670,38 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(sidecar)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-cinc_scan__subcmd__help__subcmd__sidecar_commands" \
+"*::: :->sidecar" \
+&& ret=0
+
+    case $state in
+    (sidecar)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-cinc_scan-help-sidecar-command-$line[1]:"
+        case $line[1] in
+            (inject)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(results)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(run)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(cat)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -535,6 +723,7 @@ _kubectl-cinc_scan_commands() {
 'rbac:Print the least-privilege ServiceAccount, Role and binding a scan needs' \
 'job:Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or delete it' \
 'token:Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)' \
+'sidecar:Scan from inside the pod\: inject a scanner sidecar into manifests, fetch its results' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubectl-cinc_scan commands' commands "$@"
@@ -552,6 +741,7 @@ _kubectl-cinc_scan__subcmd__help_commands() {
 'rbac:Print the least-privilege ServiceAccount, Role and binding a scan needs' \
 'job:Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or delete it' \
 'token:Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)' \
+'sidecar:Scan from inside the pod\: inject a scanner sidecar into manifests, fetch its results' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubectl-cinc_scan help commands' commands "$@"
@@ -618,6 +808,36 @@ _kubectl-cinc_scan__subcmd__help__subcmd__profiles__subcmd__show_commands() {
 _kubectl-cinc_scan__subcmd__help__subcmd__rbac_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-cinc_scan help rbac commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__sidecar_commands] )) ||
+_kubectl-cinc_scan__subcmd__help__subcmd__sidecar_commands() {
+    local commands; commands=(
+'inject:Rewrite manifests (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, List) to run the scanner as a sidecar' \
+'results:Fetch and print the sidecar'\''s latest results (through exec of the scanner binary)' \
+'run:In-pod mode, run by the scanner container\: scan the pod'\''s targets every --interval' \
+'cat:In-pod mode\: print the newest HDF document of each target, one per line' \
+    )
+    _describe -t commands 'kubectl-cinc_scan help sidecar commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__sidecar__subcmd__cat_commands] )) ||
+_kubectl-cinc_scan__subcmd__help__subcmd__sidecar__subcmd__cat_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan help sidecar cat commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__sidecar__subcmd__inject_commands] )) ||
+_kubectl-cinc_scan__subcmd__help__subcmd__sidecar__subcmd__inject_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan help sidecar inject commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__sidecar__subcmd__results_commands] )) ||
+_kubectl-cinc_scan__subcmd__help__subcmd__sidecar__subcmd__results_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan help sidecar results commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__sidecar__subcmd__run_commands] )) ||
+_kubectl-cinc_scan__subcmd__help__subcmd__sidecar__subcmd__run_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan help sidecar run commands' commands "$@"
 }
 (( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__token_commands] )) ||
 _kubectl-cinc_scan__subcmd__help__subcmd__token_commands() {
@@ -738,6 +958,73 @@ _kubectl-cinc_scan__subcmd__profiles__subcmd__show_commands() {
 _kubectl-cinc_scan__subcmd__rbac_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-cinc_scan rbac commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__sidecar_commands] )) ||
+_kubectl-cinc_scan__subcmd__sidecar_commands() {
+    local commands; commands=(
+'inject:Rewrite manifests (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, List) to run the scanner as a sidecar' \
+'results:Fetch and print the sidecar'\''s latest results (through exec of the scanner binary)' \
+'run:In-pod mode, run by the scanner container\: scan the pod'\''s targets every --interval' \
+'cat:In-pod mode\: print the newest HDF document of each target, one per line' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-cinc_scan sidecar commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__sidecar__subcmd__cat_commands] )) ||
+_kubectl-cinc_scan__subcmd__sidecar__subcmd__cat_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan sidecar cat commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__sidecar__subcmd__help_commands] )) ||
+_kubectl-cinc_scan__subcmd__sidecar__subcmd__help_commands() {
+    local commands; commands=(
+'inject:Rewrite manifests (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, List) to run the scanner as a sidecar' \
+'results:Fetch and print the sidecar'\''s latest results (through exec of the scanner binary)' \
+'run:In-pod mode, run by the scanner container\: scan the pod'\''s targets every --interval' \
+'cat:In-pod mode\: print the newest HDF document of each target, one per line' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-cinc_scan sidecar help commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__sidecar__subcmd__help__subcmd__cat_commands] )) ||
+_kubectl-cinc_scan__subcmd__sidecar__subcmd__help__subcmd__cat_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan sidecar help cat commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__sidecar__subcmd__help__subcmd__help_commands] )) ||
+_kubectl-cinc_scan__subcmd__sidecar__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan sidecar help help commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__sidecar__subcmd__help__subcmd__inject_commands] )) ||
+_kubectl-cinc_scan__subcmd__sidecar__subcmd__help__subcmd__inject_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan sidecar help inject commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__sidecar__subcmd__help__subcmd__results_commands] )) ||
+_kubectl-cinc_scan__subcmd__sidecar__subcmd__help__subcmd__results_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan sidecar help results commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__sidecar__subcmd__help__subcmd__run_commands] )) ||
+_kubectl-cinc_scan__subcmd__sidecar__subcmd__help__subcmd__run_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan sidecar help run commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__sidecar__subcmd__inject_commands] )) ||
+_kubectl-cinc_scan__subcmd__sidecar__subcmd__inject_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan sidecar inject commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__sidecar__subcmd__results_commands] )) ||
+_kubectl-cinc_scan__subcmd__sidecar__subcmd__results_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan sidecar results commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__sidecar__subcmd__run_commands] )) ||
+_kubectl-cinc_scan__subcmd__sidecar__subcmd__run_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan sidecar run commands' commands "$@"
 }
 (( $+functions[_kubectl-cinc_scan__subcmd__token_commands] )) ||
 _kubectl-cinc_scan__subcmd__token_commands() {

@@ -126,6 +126,11 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         context: Option<String>,
     },
+    /// Scan from inside the pod: inject a scanner sidecar into manifests, fetch its results
+    Sidecar {
+        #[command(subcommand)]
+        action: crate::sidecar::SidecarAction,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -312,6 +317,14 @@ pub struct ScanArgs {
     /// Time limit for each container, e.g. 90s, 2m (0 for none)
     #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = parse_duration)]
     pub timeout: std::time::Duration,
+
+    /// Time limit for the whole run: finding the targets, permission checks and every
+    /// container (0 for none); containers not finished by then are reported as errors
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = parse_duration)]
+    pub deadline: std::time::Duration,
+
+    #[command(flatten)]
+    pub network: NetworkArgs,
 
     /// How many containers to scan at once
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
@@ -537,6 +550,53 @@ impl AlertSeverity {
             AlertSeverity::Medium => Severity::Medium,
             AlertSeverity::Low => Severity::Low,
             AlertSeverity::None => Severity::None,
+        }
+    }
+}
+
+/// How the plugin talks to the API server (kubectl's names where kubectl has one).
+#[derive(Debug, Clone, Args)]
+pub struct NetworkArgs {
+    /// Time limit for one API request until its answer starts, and for silence within an
+    /// answer (kubectl's flag; 0 for none). Failed requests are retried with backoff
+    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = parse_duration)]
+    pub request_timeout: std::time::Duration,
+
+    /// Client-side limit of API requests per second (kubectl's default; 0 for none)
+    #[arg(long, value_name = "QPS", default_value_t = 5.0)]
+    pub qps: f32,
+
+    /// Requests allowed at once above --qps
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub burst: u32,
+
+    /// Log level on stderr, like kubectl: 6 each API request (verb, path, status,
+    /// duration), 8 also retry, budget and circuit-breaker decisions and exec stream events.
+    /// Never tokens, headers or file contents
+    #[arg(short = 'v', long = "verbosity", value_name = "N", default_value_t = 0,
+          value_parser = clap::value_parser!(u8).range(0..=10))]
+    pub verbosity: u8,
+
+    /// Log format for -v: text, or json (one object per line, for CI log collectors)
+    #[arg(long, value_enum, default_value = "text", value_name = "FORMAT")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl NetworkArgs {
+    /// The network settings these flags give.
+    pub fn settings(&self) -> crate::kube::resilience::Settings {
+        let defaults = crate::kube::resilience::Settings::default();
+        crate::kube::resilience::Settings {
+            request_timeout: (!self.request_timeout.is_zero()).then_some(self.request_timeout),
+            qps: self.qps.max(0.0),
+            burst: self.burst,
+            ..defaults
         }
     }
 }

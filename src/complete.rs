@@ -549,6 +549,7 @@ fn cluster_options(req: &Request) -> ClusterOptions {
         cluster: req.cluster.clone(),
         user: req.user.clone(),
         namespace: req.namespace.clone(),
+        ..Default::default()
     }
 }
 
@@ -693,7 +694,10 @@ mod tests {
             panic!("{:?}", r.want)
         };
         let names: Vec<&str> = subcommands.iter().map(|c| c.value.as_str()).collect();
-        assert_eq!(names, ["profiles", "completion", "rbac", "job", "token"]);
+        assert_eq!(
+            names,
+            ["profiles", "completion", "rbac", "job", "token", "sidecar"]
+        );
         // Later positionals are pods only.
         let r = req(&["web-0"], "");
         assert_eq!(

@@ -29,6 +29,8 @@ pub struct ScanConfig {
 }
 
 /// What to scan.
+// One per run: the size of the cluster variant (with its network settings) does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Source {
     /// `--root DIR`: a directory on this machine.
     Root(PathBuf),
@@ -74,6 +76,8 @@ pub struct Gates {
 pub struct Limits {
     /// Per container; `None` for no limit.
     pub timeout: Option<Duration>,
+    /// The whole run (connecting, finding targets, permission checks, every container).
+    pub deadline: Option<Duration>,
     pub concurrency: usize,
     pub max_file_size: u64,
 }
@@ -148,6 +152,7 @@ impl ScanConfig {
             gates,
             limits: Limits {
                 timeout,
+                deadline: (!args.deadline.is_zero()).then_some(args.deadline),
                 concurrency: usize::from(args.concurrency),
                 max_file_size: args.max_file_size,
             },
@@ -188,6 +193,7 @@ fn cluster_source(args: &ScanArgs) -> Source {
             cluster: args.cluster.clone(),
             user: args.user.clone(),
             namespace: args.namespace.clone(),
+            network: args.network.settings(),
         },
         query: TargetQuery {
             names: args.targets.clone(),

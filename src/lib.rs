@@ -10,6 +10,7 @@ pub mod exit;
 pub mod fsio;
 pub mod job;
 pub mod kube;
+pub mod logging;
 pub mod monitor;
 pub mod profiles;
 pub mod rbac;
@@ -17,6 +18,7 @@ pub mod report;
 pub mod results;
 pub mod run;
 pub mod scan;
+pub mod sidecar;
 pub mod sink;
 pub mod threshold;
 

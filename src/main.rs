@@ -44,6 +44,7 @@ fn real_main() -> i32 {
             return exit::PASSED;
         }
         let cli = cinc_scan::cli::Cli::parse();
+        cinc_scan::logging::init(cli.scan.network.verbosity, cli.scan.network.log_format);
         match cinc_scan::run::run(cli).await {
             Ok(code) => code,
             Err(cinc_scan::run::RunError::BrokenPipe) => exit::BROKEN_PIPE,

@@ -111,6 +111,10 @@ pub async fn run(cli: Cli) -> Result<i32, RunError> {
             )
             .await
         }
+        Some(Command::Sidecar { action }) => {
+            drop(stdout);
+            crate::sidecar::command(action).await
+        }
         None => {
             drop(stdout);
             scan(cli.scan).await

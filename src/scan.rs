@@ -29,6 +29,7 @@ use crate::threshold::{self, Verdict};
 /// Run the scan `config` describes, telling `sinks` as it goes.
 pub async fn run(config: &ScanConfig, sinks: &mut Sinks) -> Result<RunSummary, ConfigError> {
     let started = jiff::Timestamp::now();
+    let mut context = None;
     let (reports, errored, interrupted) = match &config.source {
         Source::Root(root) => {
             let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
@@ -59,18 +60,54 @@ pub async fn run(config: &ScanConfig, sinks: &mut Sinks) -> Result<RunSummary, C
             (vec![report], errored, false)
         }
         Source::Cluster { cluster, query } => {
-            let conn = connect(cluster).await?;
-            let mut query = query.clone();
-            query.namespace = conn.namespace.clone();
-            let (targets, target_errors) = resolve(&conn.client, &query).await;
-            let target_errors: Vec<String> = target_errors.iter().map(|e| e.to_string()).collect();
-            let mut summary =
-                run_targets(config, &conn.client, targets, &target_errors, sinks).await;
-            summary.context = conn.context.clone();
-            return Ok(summary);
+            // --deadline bounds everything from here: connecting, finding the targets, the
+            // permission checks and every container.
+            let deadline = config
+                .limits
+                .deadline
+                .map(|d| (tokio::time::Instant::now() + d, d));
+            let setup = async {
+                let conn = connect(cluster).await?;
+                let mut query = query.clone();
+                query.namespace = conn.namespace.clone();
+                let (targets, target_errors) = resolve(&conn.client, &query).await;
+                Ok::<_, ConfigError>((conn, targets, target_errors))
+            };
+            let setup = match deadline {
+                Some((at, _)) => tokio::time::timeout_at(at, setup).await.ok(),
+                None => Some(setup.await),
+            };
+            match setup {
+                None => {
+                    let d = deadline.map_or(Duration::ZERO, |(_, d)| d);
+                    sinks.emit(&ScanEvent::TargetError {
+                        message: &format!(
+                            "{} while finding the targets; check the API server or raise --deadline",
+                            deadline_passed(d)
+                        ),
+                    });
+                    (Vec::new(), true, false)
+                }
+                Some(setup) => {
+                    let (conn, targets, target_errors) = setup?;
+                    context = conn.context.clone();
+                    for e in &target_errors {
+                        sinks.emit(&ScanEvent::TargetError {
+                            message: &e.to_string(),
+                        });
+                    }
+                    let (reports, interrupted) =
+                        scan_targets(&conn.client, config, targets, sinks, deadline).await;
+                    let errored =
+                        !target_errors.is_empty() || reports.iter().any(|r| r.error.is_some());
+                    (reports, errored, interrupted)
+                }
+            }
         }
     };
-    Ok(summarize(config, reports, errored, interrupted, started))
+    let mut summary = summarize(config, reports, errored, interrupted, started);
+    summary.context = context;
+    Ok(summary)
 }
 
 /// The scan stage on containers already resolved by the caller (a `job run` shard lists its
@@ -86,7 +123,11 @@ pub async fn run_targets(
     for message in target_errors {
         sinks.emit(&ScanEvent::TargetError { message });
     }
-    let (reports, interrupted) = scan_targets(client, config, targets, sinks).await;
+    let deadline = config
+        .limits
+        .deadline
+        .map(|d| (tokio::time::Instant::now() + d, d));
+    let (reports, interrupted) = scan_targets(client, config, targets, sinks, deadline).await;
     let errored = !target_errors.is_empty() || reports.iter().any(|r| r.error.is_some());
     summarize(config, reports, errored, interrupted, started)
 }
@@ -158,8 +199,9 @@ fn platform_of(facts: &Facts) -> Platform {
     }
 }
 
-/// Gather and evaluate one target; failures become an error report, never a panic.
-async fn scan_with(
+/// Gather and evaluate one target; failures become an error report, never a panic. The
+/// sidecar's in-pod mode calls it too, so it shares the engine path with every scan.
+pub async fn scan_with(
     profiles: &[Arc<Profile>],
     plan: &ProbePlan,
     timeout: Option<Duration>,
@@ -265,12 +307,25 @@ fn pod_json(pod: &Pod, container: &str) -> serde_json::Value {
     resources::pod_value(&v, container)
 }
 
-/// Scan containers with bounded concurrency; Ctrl-C stops cleanly and keeps what finished.
+/// "the run's --deadline of 30m passed".
+fn deadline_passed(d: Duration) -> String {
+    let secs = d.as_secs();
+    let human = if secs % 60 == 0 && secs > 0 {
+        format!("{}m", secs / 60)
+    } else {
+        format!("{}s", d.as_secs_f64())
+    };
+    format!("the run's --deadline of {human} passed")
+}
+
+/// Scan containers with bounded concurrency; Ctrl-C stops cleanly and keeps what finished, and
+/// so does the run's deadline (`(when, --deadline)`): the rest are reported as errors.
 async fn scan_targets(
     client: &kube::Client,
     config: &ScanConfig,
     targets: Vec<ContainerTarget>,
     sinks: &mut Sinks,
+    deadline: Option<(tokio::time::Instant, Duration)>,
 ) -> (Vec<ContainerReport>, bool) {
     let methods = plan::strategies(config.access.mode);
     let first = methods.first().copied().unwrap_or(AccessMethod::Exec);
@@ -286,16 +341,26 @@ async fn scan_targets(
         .map(|p| (p.verb, p.resource, p.subresource))
         .collect();
     let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let far = tokio::time::Instant::now() + Duration::from_secs(100 * 365 * 86400);
+    let until = deadline.map_or(far, |(at, _)| at);
+    let mut out_of_time = false;
     for t in &targets {
         if !missing.contains_key(&t.namespace) {
-            let m = crate::kube::missing_permissions(client, &t.namespace, &needed).await;
-            missing.insert(t.namespace.clone(), m);
+            let check = crate::kube::missing_permissions(client, &t.namespace, &needed);
+            match tokio::time::timeout_at(until, check).await {
+                Ok(m) => {
+                    missing.insert(t.namespace.clone(), m);
+                }
+                Err(_) => {
+                    out_of_time = true;
+                    break;
+                }
+            }
         }
     }
     let needs = first
         .permissions()
         .iter()
-        .filter(|p| p.preflight)
         .map(|p| p.to_string())
         .collect::<Vec<_>>()
         .join(" and ");
@@ -307,6 +372,9 @@ async fn scan_targets(
     let mut set = JoinSet::new();
     let mut slots: Vec<Option<ContainerReport>> = vec![None; targets.len()];
     for (i, t) in targets.into_iter().enumerate() {
+        if out_of_time {
+            break;
+        }
         let target = all_targets[i].clone();
         let lacking = missing.get(&t.namespace).cloned().unwrap_or_default();
         let semaphore = semaphore.clone();
@@ -341,6 +409,7 @@ async fn scan_targets(
                     pod: pod_name.clone(),
                     container: t.container.clone(),
                     max_output,
+                    started: crate::access::exec::Incarnation::of(&t.pod, &t.container),
                 };
                 let debug = DebugAccess {
                     pods,
@@ -406,6 +475,29 @@ async fn scan_targets(
                 interrupted = true;
                 sinks.emit(&ScanEvent::Interrupted);
                 break;
+            }
+            _ = tokio::time::sleep_until(until), if !out_of_time => {
+                set.abort_all();
+                out_of_time = true;
+                break;
+            }
+        }
+    }
+    if out_of_time && !interrupted {
+        // Tell the sinks about every container the deadline left out, as an error each.
+        let d = deadline.map_or(Duration::ZERO, |(_, d)| d);
+        for (i, slot) in slots.iter_mut().enumerate() {
+            if slot.is_none() {
+                let why = format!(
+                    "not scanned: {} first; raise --deadline or scan fewer containers",
+                    deadline_passed(d)
+                );
+                let report = error_report(&config.profiles, all_targets[i].clone(), why);
+                sinks.emit(&ScanEvent::Finished {
+                    index: i,
+                    report: &report,
+                });
+                *slot = Some(report);
             }
         }
     }

@@ -977,12 +977,14 @@ mod tests {
         let cr = ControlResult {
             control: std::sync::Arc::new(control.clone()),
             results: vec![],
+            not_applicable: false,
         };
         assert_eq!(saf_severity_bucket(&cr), Some(Severity::High));
         control.tags.insert("severity".into(), "High".into());
         let cr = ControlResult {
             control: std::sync::Arc::new(control),
             results: vec![],
+            not_applicable: false,
         };
         assert_eq!(saf_severity_bucket(&cr), None);
     }

@@ -173,10 +173,12 @@ controls:
 #[ignore = "needs the local cluster: run tests/run-all"]
 fn every_container_of_a_pod_unless_one_is_named() {
     let o = scan(&["-n", "cinc-demo", "two-containers", "-o", "json"]);
-    let ids: Vec<String> = docs(&o)
+    // JSON Lines stream in the order the containers finish.
+    let mut ids: Vec<String> = docs(&o)
         .iter()
         .map(|d| d["platform"]["target_id"].as_str().unwrap().into())
         .collect();
+    ids.sort();
     assert_eq!(
         ids,
         [

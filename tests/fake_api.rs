@@ -200,7 +200,22 @@ async fn transient_errors_are_retried() {
             );
         }
     });
-    let client = Client::new(service, "default");
+    // The retries live in the client's one resilience layer (kube's own is off).
+    use cinc_scan::kube::resilience::{Guard, KubeService, ResilienceLayer, Settings};
+    use tower::{Layer, ServiceExt};
+    let stack: KubeService =
+        tower::util::BoxService::new(service.map_response(|r: Response<Body>| {
+            r.map(|b| {
+                Box::new(http_body_util::BodyExt::map_err(b, |e| {
+                    Box::new(e) as tower::BoxError
+                })) as Box<kube::client::DynBody>
+            })
+        }));
+    let guard = Guard::new(Settings {
+        backoff_base: Duration::from_millis(1),
+        ..Settings::default()
+    });
+    let client = Client::new(ResilienceLayer::new(guard).layer(stack), "default");
     let q = TargetQuery {
         names: vec!["web-0".into()],
         namespace: "shop".into(),
@@ -209,7 +224,11 @@ async fn transient_errors_are_retried() {
     let (targets, errors) = resolve(&client, &q).await;
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(targets.len(), 1);
-    assert_eq!(*calls.lock().unwrap(), 3);
+    assert_eq!(
+        *calls.lock().unwrap(),
+        3,
+        "two 503s, then the answer: one retry loop"
+    );
 }
 
 fn debug_access(client: Client) -> DebugAccess {

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use cinc_scan::access::local;
-use cinc_scan::access::probe::{Probe, ProbeOptions, ProbeRoot};
+use cinc_scan::access::probe::{Probe, ProbeError, ProbeOptions, ProbeRoot};
 use cinc_scan::engine::facts::{Facts, FileFact, ProbePlan};
 use cinc_scan::engine::profile::Profile;
 
@@ -103,39 +103,46 @@ fn assert_same_as_local(shell: &Path, path_env: &str) {
     assert_eq!(got.files.len(), expected.files.len());
     assert_eq!(got.globs, expected.globs);
     assert_eq!(got.walks.len(), 2);
+    // The walks have no filter: the selection "all" holds every entry (the trees are small).
     for (spec, walk) in &expected.walks {
         let walk = walk.as_ref().unwrap();
         let mine = got.walks[spec].as_ref().unwrap();
-        let missing: Vec<_> = walk
-            .entries
+        let (theirs, ours) = (&walk.selections["all"].kept, &mine.selections["all"].kept);
+        let missing: Vec<_> = theirs
             .iter()
-            .filter(|e| !mine.entries.contains(e))
+            .filter(|e| !ours.contains(e))
             .take(5)
             .collect();
-        let extra: Vec<_> = mine
-            .entries
+        let extra: Vec<_> = ours
             .iter()
-            .filter(|e| !walk.entries.contains(e))
+            .filter(|e| !theirs.contains(e))
             .take(5)
             .collect();
         assert!(
             missing.is_empty() && extra.is_empty(),
             "walk {spec:?}: missing {missing:?}, extra {extra:?}"
         );
+        assert_eq!(ours, theirs);
         assert_eq!(mine.entries, walk.entries);
+        assert_eq!(mine.entries, ours.len() as u64);
         assert!(!mine.truncated);
     }
     // The facts that matter, spelled out so a bug in both readers cannot hide.
-    let walk = got.walks.values().next().unwrap().as_ref().unwrap();
+    let walk = &got
+        .walks
+        .values()
+        .next()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .selections["all"]
+        .kept;
     for name in common::HOSTILE_NAMES {
         let path = format!("/home/app/{name}");
-        assert!(
-            walk.entries.iter().any(|e| e.path == path),
-            "{path:?} not walked"
-        );
+        assert!(walk.iter().any(|e| e.path == path), "{path:?} not walked");
     }
     assert!(
-        walk.entries.iter().all(|e| !e.path.starts_with("/proc/")),
+        walk.iter().all(|e| !e.path.starts_with("/proc/")),
         "walked into /proc"
     );
     assert!(
@@ -217,7 +224,6 @@ fn run_target_mode(
 
 #[test]
 fn a_debug_container_outside_the_targets_pid_namespace_is_detected() {
-    use cinc_scan::access::probe::ProbeError;
     // PID 1's root is our own root: exactly what a debugger sees when the runtime did not put
     // it into the target's PID namespace.
     assert!(
@@ -234,4 +240,128 @@ fn a_debug_container_outside_the_targets_pid_namespace_is_detected() {
         "{:?}",
         missing.err()
     );
+}
+
+/// A fake shell: reads the probe from stdin like `sh -s`, learns its boundary (as a hostile
+/// shell in the target could) and prints `frames` instead of running it, where `$B` is the
+/// boundary. stdout is read up to `cap` bytes, then the shell is killed (endless output).
+fn hostile_shell(shell: &Path, frames: &str, cap: usize) -> Result<Facts, ProbeError> {
+    use std::io::Read;
+    let probe = Probe::build(
+        &plan(),
+        &ProbeOptions {
+            root: ProbeRoot::Inside,
+            run_commands: true,
+            max_output: 1024,
+        },
+    );
+    let fake = format!(
+        "script=$(cat)\nB=$(printf '%s\\n' \"$script\" | sed -n \"s/^B='\\(.*\\)'\\$/\\1/p\")\n\
+         [ -n \"$B\" ] || exit 9\nh() {{ printf '\\n%s %s\\n' \"$B\" \"$*\"; }}\n{frames}\n"
+    );
+    let mut child = Command::new(shell)
+        .arg("-c")
+        .arg(fake)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(probe.script.as_bytes())
+        .unwrap();
+    let mut out = Vec::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .take(cap as u64)
+        .read_to_end(&mut out)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    probe.parse(&out, b"")
+}
+
+const VERSION: &str = "h V 1 stat=1 find=1 xargs=1 head=1";
+
+fn each_shell(test: impl Fn(&Path)) {
+    let busybox = common::busybox();
+    let bin = tempfile::tempdir().unwrap();
+    for applet in ["sh", "sed", "cat"] {
+        symlink(&busybox, bin.path().join(applet)).unwrap();
+    }
+    let dash = ["/bin/dash", "/usr/bin/dash"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("dash is required for the probe tests: apt-get install dash");
+    test(Path::new(dash));
+    test(&bin.path().join("sh"));
+}
+
+#[test]
+fn a_hostile_shell_claiming_huge_counts_gets_an_error_naming_the_cap() {
+    each_shell(|sh| {
+        for count in ["99999999999999999999999", "18446744073709551615", "4000000"] {
+            let frames =
+                format!("{VERSION}\nh W w0\nprintf 'S {count}\\n81a4 0 0 1\\n/x\\0'\nh END");
+            let e = hostile_shell(sh, &frames, 1 << 20).unwrap_err();
+            assert!(
+                matches!(e, ProbeError::OverCap { cap: 131072, .. }),
+                "{sh:?} S {count}: {e}"
+            );
+            assert!(e.to_string().contains("the limit is 131072"), "{e}");
+        }
+    });
+}
+
+#[test]
+fn a_hostile_shell_with_endless_output_gets_an_error_naming_the_cap() {
+    each_shell(|sh| {
+        // Endless glob matches: stopped at the cap on matches, whatever the stream's length.
+        let frames = format!("{VERSION}\nwhile :; do h M g0 1; printf /etc/sudoers.d/x; done");
+        let e = hostile_shell(sh, &frames, 4 << 20).unwrap_err();
+        assert!(
+            matches!(e, ProbeError::OverCap { cap: 10000, .. }),
+            "{sh:?}: {e}"
+        );
+        // Endless walk entries: cut off by the reader, the probe never finished.
+        let frames =
+            format!("{VERSION}\nh W w0\nwhile :; do printf 'S 1\\n81a4 0 0 1\\n/x\\0'; done");
+        let e = hostile_shell(sh, &frames, 4 << 20).unwrap_err();
+        assert!(matches!(e, ProbeError::Incomplete(_)), "{sh:?}: {e}");
+        // Endless content for one file: larger than the file's cap.
+        let frames = format!(
+            "{VERSION}\nh F f1 ok\nprintf '81a4 0 0 5'\nh C f1\nhead -c 3000000 /dev/zero\nh END"
+        );
+        let e = hostile_shell(sh, &frames, 4 << 20).unwrap_err();
+        assert!(
+            matches!(e, ProbeError::OverCap { cap: 1048576, .. })
+                && e.to_string().contains("/etc/binary.conf"),
+            "{sh:?}: {e}"
+        );
+    });
+}
+
+#[test]
+fn a_forged_boundary_frames_nothing() {
+    each_shell(|sh| {
+        // The right records under a boundary that is not ours: nothing is read, no pass.
+        let frames = "B=0123456789abcdef0123456789abcdef\nh V 1 stat=1\nh F f0 ok\nprintf '81a4 0 0 5'\nh END";
+        let e = hostile_shell(sh, frames, 1 << 20).unwrap_err();
+        assert!(matches!(e, ProbeError::Incomplete(_)), "{sh:?}: {e}");
+        // Our boundary with ids the probe never issued: ignored, never stored.
+        let frames = format!(
+            "{VERSION}\ni=0; while [ $i -lt 2000 ]; do h F zz$i ok; printf '81a4 0 0 5'; h W wz$i; i=$((i+1)); done\nh END"
+        );
+        let facts = hostile_shell(sh, &frames, 4 << 20).unwrap();
+        assert!(facts
+            .files
+            .values()
+            .all(|f| matches!(f, FileFact::Unreadable(m) if m == "no answer from the probe")));
+        assert!(facts.walks.values().all(|w| w.is_err()));
+    });
 }

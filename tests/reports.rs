@@ -253,3 +253,56 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
     std::fs::write(&bad_path, bad.to_string()).unwrap();
     assert!(!run(&bad_path).status.success());
 }
+
+#[test]
+#[ignore = "needs Microsoft's SARIF Multitool: tests/run-all installs it and sets CINC_SCAN_SARIF_MULTITOOL"]
+fn sarif_multitool_finds_no_error_and_no_rule_name_warning() {
+    let multitool = tool("CINC_SCAN_SARIF_MULTITOOL", "--version");
+    let s = scan();
+    let out_path = s.path("validation.sarif");
+    // The npm wrapper hands its arguments to a shell: quote the ';' lists for it.
+    let out = Command::new(&multitool)
+        .args([
+            "validate",
+            "--level",
+            "\"Error;Warning;Note\"",
+            "--rule-kind",
+            "\"Sarif;Gh\"",
+            "--log",
+            "ForceOverwrite",
+            "-o",
+        ])
+        .arg(&out_path)
+        .arg(s.path("r.sarif"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
+    let findings: Vec<(String, String)> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                r["level"].as_str().unwrap_or("warning").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        findings.iter().any(|(_, level)| level == "note"),
+        "the multitool analysed the log: {stdout}"
+    );
+    // SARIF2017 (no `region`) is expected: a finding is about a container, not a line of text.
+    let bad: Vec<&(String, String)> = findings
+        .iter()
+        .filter(|(rule, level)| level != "note" && rule != "SARIF2017")
+        .collect();
+    assert!(bad.is_empty(), "{bad:?}\n{stdout}");
+    assert!(!stdout.contains("SARIF1001"), "{stdout}");
+}

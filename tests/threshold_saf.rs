@@ -202,6 +202,14 @@ const CASES: &[Case] = &[
         "failed: {total: $F}",
         Met,
     ),
+    // Not applicable through only_applicable_if (no /etc/shadow, no /root): impact 0, counted
+    // under no_impact by the control's severity tag, as SAF does.
+    case(
+        "distroless only_applicable_if is no_impact",
+        Distroless,
+        "no_impact: {critical: {controls: [cb-acct-05]}, high: {controls: [cb-acct-03]}, medium: {controls: [cb-fs-04]}}",
+        Met,
+    ),
     case(
         "first profile only: passed exact",
         Mix,

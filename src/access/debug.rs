@@ -11,11 +11,11 @@ use k8s_openapi::api::core::v1::{EphemeralContainer, Pod};
 use kube::api::{Api, Patch, PatchParams};
 use serde_json::{json, Value};
 
-use super::exec::run_script;
+use super::exec::run_probe;
 use super::probe::{Probe, ProbeError, ProbeOptions, ProbeRoot};
 use super::{Access, AccessError, Collected};
 use crate::engine::facts::ProbePlan;
-use crate::kube::{api_message, retry};
+use crate::kube::api_message;
 
 /// kubectl debug's profiles, plus `auto`: the least privilege that can work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -368,7 +368,8 @@ impl DebugAccess {
     }
 
     /// Add a debug container and wait until it runs.
-    async fn create(&self, pod: &Pod, sc: &Value) -> Result<String, AccessError> {
+    /// Add a debug container, wait until it runs, and return it with the pod as last seen.
+    async fn create(&self, pod: &Pod, sc: &Value) -> Result<(String, Pod), AccessError> {
         let name = new_name(pod);
         let mut ec = json!({
             "name": name,
@@ -387,7 +388,8 @@ impl DebugAccess {
         let _: EphemeralContainer = serde_json::from_value(ec.clone())
             .map_err(|e| AccessError::Failed(format!("internal: bad ephemeral container: {e}")))?;
         let patch = json!({"spec": {"ephemeralContainers": [ec]}});
-        self.pods
+        let patched = self
+            .pods
             .patch_ephemeral_containers(
                 &self.pod,
                 &PatchParams::default(),
@@ -395,71 +397,150 @@ impl DebugAccess {
             )
             .await
             .map_err(|e| self.patch_error(&e))?;
-        self.wait_running(&name).await?;
-        Ok(name)
+        let seen = self.wait_running(&name, patched).await?;
+        Ok((name, seen))
     }
 
-    async fn wait_running(&self, name: &str) -> Result<(), AccessError> {
-        let deadline = tokio::time::Instant::now() + self.opts.start_timeout;
-        let mut last = String::from("no status yet");
-        loop {
-            let pod = retry(|| self.pods.get(&self.pod)).await.map_err(|e| {
-                AccessError::Failed(api_message(&e, "get", "pods", &self.namespace))
-            })?;
-            let status = pod
-                .status
-                .as_ref()
-                .and_then(|s| s.ephemeral_container_statuses.as_ref())
-                .and_then(|l| l.iter().find(|c| c.name == name));
-            if let Some(state) = status.and_then(|s| s.state.as_ref()) {
-                if state.running.is_some() {
-                    return Ok(());
-                }
-                if let Some(t) = &state.terminated {
-                    return Err(AccessError::Failed(format!(
-                        "debug container {name} exited ({}, exit code {}): {}",
-                        t.reason.clone().unwrap_or_default(),
-                        t.exit_code,
-                        t.message.clone().unwrap_or_default()
-                    )));
-                }
-                if let Some(w) = &state.waiting {
-                    let reason = w.reason.clone().unwrap_or_default();
-                    let message = w.message.clone().unwrap_or_default();
-                    last = format!("waiting: {reason} {message}").trim().to_string();
-                    let fatal = [
-                        "ErrImagePull",
-                        "ImagePullBackOff",
-                        "ErrImageNeverPull",
-                        "InvalidImageName",
-                        "CreateContainerConfigError",
-                        "CreateContainerError",
-                        "RunContainerError",
-                    ];
-                    if fatal.contains(&reason.as_str()) {
-                        let hint = if reason.contains("Image") {
-                            format!("; check --debug-image {} (mirror it for air-gapped clusters) and --debug-pull-policy", self.opts.image)
-                        } else {
-                            String::new()
-                        };
-                        return Err(AccessError::Failed(format!(
-                            "debug container {name} cannot start ({last}){hint}"
-                        )));
-                    }
-                }
-            }
-            if tokio::time::Instant::now() >= deadline {
+    /// Whether the debug container runs (`true`), still starts (`false`, with `last` saying
+    /// how far), or cannot start (an error).
+    fn started(&self, pod: &Pod, name: &str, last: &mut String) -> Result<bool, AccessError> {
+        let status = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.ephemeral_container_statuses.as_ref())
+            .and_then(|l| l.iter().find(|c| c.name == name));
+        let Some(state) = status.and_then(|s| s.state.as_ref()) else {
+            return Ok(false);
+        };
+        if state.running.is_some() {
+            return Ok(true);
+        }
+        if let Some(t) = &state.terminated {
+            return Err(AccessError::Failed(format!(
+                "debug container {name} exited ({}, exit code {}): {}",
+                t.reason.clone().unwrap_or_default(),
+                t.exit_code,
+                t.message.clone().unwrap_or_default()
+            )));
+        }
+        if let Some(w) = &state.waiting {
+            let reason = w.reason.clone().unwrap_or_default();
+            let message = w.message.clone().unwrap_or_default();
+            *last = format!("waiting: {reason} {message}").trim().to_string();
+            let fatal = [
+                "ErrImagePull",
+                "ImagePullBackOff",
+                "ErrImageNeverPull",
+                "InvalidImageName",
+                "CreateContainerConfigError",
+                "CreateContainerError",
+                "RunContainerError",
+            ];
+            if fatal.contains(&reason.as_str()) {
+                let hint = if reason.contains("Image") {
+                    format!("; check --debug-image {} (mirror it for air-gapped clusters) and --debug-pull-policy", self.opts.image)
+                } else {
+                    String::new()
+                };
                 return Err(AccessError::Failed(format!(
-                    "debug container {name} did not start within {}s ({last})",
-                    self.opts.start_timeout.as_secs()
+                    "debug container {name} cannot start ({last}){hint}"
                 )));
             }
-            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        Ok(false)
+    }
+
+    /// Wait until the debug container runs: one watch of the pod from the version the patch
+    /// returned (a GET only when the server ends the watch early), never a poll.
+    async fn wait_running(&self, name: &str, patched: Pod) -> Result<Pod, AccessError> {
+        use futures::StreamExt;
+        use kube::api::{WatchEvent, WatchParams};
+        let deadline = tokio::time::Instant::now() + self.opts.start_timeout;
+        let timed_out = |last: &str| {
+            AccessError::Failed(format!(
+                "debug container {name} did not start within {}s ({last})",
+                self.opts.start_timeout.as_secs()
+            ))
+        };
+        let mut last = String::from("no status yet");
+        let mut pod = patched;
+        let mut can_watch = true;
+        loop {
+            if self.started(&pod, name, &mut last)? {
+                return Ok(pod);
+            }
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                return Err(timed_out(&last));
+            }
+            let version = pod.metadata.resource_version.clone().unwrap_or_default();
+            let params = WatchParams::default()
+                .fields(&format!("metadata.name={}", self.pod))
+                .timeout(left.as_secs().clamp(1, 290) as u32);
+            if !can_watch {
+                // Without `watch` on pods (the Role `rbac` prints does not need it): poll.
+                tokio::time::sleep_until(
+                    deadline.min(tokio::time::Instant::now() + Duration::from_millis(500)),
+                )
+                .await;
+                pod = self.pods.get(&self.pod).await.map_err(|e| {
+                    AccessError::Failed(api_message(&e, "get", "pods", &self.namespace))
+                })?;
+                continue;
+            }
+            let watched = tokio::time::timeout_at(deadline, async {
+                let mut events = match self.pods.watch(&params, &version).await {
+                    Ok(events) => events.boxed(),
+                    Err(e) => {
+                        if matches!(&e, kube::Error::Api(s) if s.code == 403) {
+                            can_watch = false;
+                        }
+                        return None;
+                    }
+                };
+                while let Some(event) = events.next().await {
+                    match event {
+                        Ok(WatchEvent::Added(p) | WatchEvent::Modified(p)) => {
+                            let ready = self.started(&p, name, &mut last);
+                            pod = p;
+                            match ready {
+                                Ok(false) => {}
+                                done => return Some(done),
+                            }
+                        }
+                        Ok(WatchEvent::Deleted(_)) => {
+                            return Some(Err(AccessError::Failed(format!(
+                                "pod {} was deleted while debug container {name} started",
+                                self.pod
+                            ))))
+                        }
+                        Ok(WatchEvent::Bookmark(_)) => {}
+                        // Expired version or a broken stream: read the pod again.
+                        Ok(WatchEvent::Error(_)) | Err(_) => return None,
+                    }
+                }
+                None
+            })
+            .await;
+            match watched {
+                Err(_) => return Err(timed_out(&last)),
+                Ok(Some(done)) => return done.map(|_| pod),
+                Ok(None) if !can_watch => {}
+                Ok(None) => {
+                    // The watch ended without an answer: read the pod again, after a pause
+                    // so that a failing watch is never retried in a tight loop.
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    pod = self.pods.get(&self.pod).await.map_err(|e| {
+                        AccessError::Failed(api_message(&e, "get", "pods", &self.namespace))
+                    })?;
+                }
+            }
         }
     }
 
-    /// Reuse a suitable debug container or add one; returns its name and whether it is new.
-    async fn debugger(&self, pod: &Pod, sc: &Value) -> Result<(String, bool), AccessError> {
+    /// Reuse a suitable debug container or add one: its name, whether it is new, and the pod
+    /// as last seen (with the new container in its spec).
+    async fn debugger(&self, pod: &Pod, sc: &Value) -> Result<(String, bool, Pod), AccessError> {
         if let Some(name) = reusable(
             pod,
             &self.container,
@@ -468,9 +549,10 @@ impl DebugAccess {
             self.opts.ttl,
             self.scan_time,
         ) {
-            return Ok((name, false));
+            return Ok((name, false, pod.clone()));
         }
-        Ok((self.create(pod, sc).await?, true))
+        let (name, seen) = self.create(pod, sc).await?;
+        Ok((name, true, seen))
     }
 
     async fn probe_through(
@@ -485,13 +567,14 @@ impl DebugAccess {
             max_output: self.max_output,
         };
         let probe = Probe::build(plan, &opts);
-        let out = run_script(
+        run_probe(
             &self.pods,
             &self.namespace,
             &self.pod,
             debugger,
             "sh",
-            &probe.script,
+            &probe,
+            None,
         )
         .await
         .map_err(|e| match e {
@@ -500,8 +583,7 @@ impl DebugAccess {
                 self.opts.image
             )),
             other => other,
-        })?;
-        Ok(probe.parse(&out.stdout, &out.stderr)?)
+        })
     }
 }
 
@@ -520,7 +602,7 @@ impl Access for DebugAccess {
 
     fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Collected, AccessError>> {
         Box::pin(async move {
-            let pod = retry(|| self.pods.get(&self.pod)).await.map_err(|e| {
+            let pod = self.pods.get(&self.pod).await.map_err(|e| {
                 AccessError::Failed(api_message(&e, "get", "pods", &self.namespace))
             })?;
             let cid = container_id(&pod, &self.container);
@@ -553,7 +635,7 @@ impl Access for DebugAccess {
             }
             let sc = security_context(self.opts.profile, &pod, &self.container, who)
                 .map_err(AccessError::Failed)?;
-            let (name, created) = self.debugger(&pod, &sc).await?;
+            let (name, created, seen) = self.debugger(&pod, &sc).await?;
             match self.probe_through(&name, plan, cid.clone()).await {
                 Ok(facts) => {
                     let detail = describe(&name, created, facts.target_pid);
@@ -572,13 +654,12 @@ impl Access for DebugAccess {
                         uid: i64::from(uid),
                         gid: gid.map(i64::from),
                     };
-                    let pod = retry(|| self.pods.get(&self.pod)).await.map_err(|e| {
-                        AccessError::Failed(api_message(&e, "get", "pods", &self.namespace))
-                    })?;
+                    // The pod as the wait last saw it: fresh, with the first container.
+                    let pod = seen;
                     let sc =
                         security_context(DebugProfile::Auto, &pod, &self.container, Some(learned))
                             .map_err(AccessError::Failed)?;
-                    let (second, created2) = self.debugger(&pod, &sc).await?;
+                    let (second, created2, _) = self.debugger(&pod, &sc).await?;
                     let facts = self
                         .probe_through(&second, plan, cid)
                         .await

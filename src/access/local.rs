@@ -7,10 +7,9 @@ use std::io::{self, Read};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use crate::engine::facts::{
-    Facts, FileFact, FileWant, ProbePlan, Stat, Unavailable, WalkEntry, WalkFact,
-};
+use crate::engine::facts::{Facts, FileFact, FileWant, ProbePlan, Stat, Unavailable, WalkFact};
 use crate::engine::profile::WalkSpec;
+use crate::engine::walk::{Selector, WalkCollector};
 
 /// Off Unix, the few stat fields the engine reads, from what std knows (no owners there).
 #[cfg(not(unix))]
@@ -192,76 +191,78 @@ fn glob(root: &Path, pattern: &str) -> io::Result<Vec<String>> {
     Ok(out)
 }
 
-fn note_unreadable(walk: &mut WalkFact, path: &str, why: &str) {
-    walk.unreadable += 1;
-    walk.unreadable_example
-        .get_or_insert_with(|| format!("{path}: {why}"));
-}
-
-pub fn walk(root: &Path, spec: &WalkSpec) -> WalkFact {
-    let mut walk = WalkFact::default();
-    for start in &spec.paths {
+/// Walk the trees of `spec`, handing each entry to the selectors as it is read: memory holds
+/// the directories still to list, never the entries.
+pub fn walk(root: &Path, spec: &WalkSpec, selectors: &[Selector]) -> WalkFact {
+    let mut out = WalkCollector::new(spec, selectors);
+    'starts: for start in &spec.paths {
         let Ok(start) = resolve(root, start) else {
-            note_unreadable(&mut walk, start, "too many levels of symbolic links");
+            out.unreadable(|| format!("{start}: {LOOP_MESSAGE}"));
             continue;
         };
+        // Like `find -prune`: pseudo filesystems are neither listed nor entered.
+        if PSEUDO_FS.contains(&start.as_str()) {
+            continue;
+        }
         let host = host_path(root, &start);
         let Ok(meta) = fs::symlink_metadata(&host) else {
             continue;
         };
+        if !out.wants_more() {
+            out.set_truncated();
+            break;
+        }
+        out.push(&start, &stat_of(&meta));
+        if !meta.is_dir() {
+            continue;
+        }
         let device = meta.dev();
-        // (container path, host path, metadata, depth)
-        let mut stack = vec![(start, host, meta, 0u32)];
-        while let Some((path, host, meta, depth)) = stack.pop() {
-            // Like `find -prune`: pseudo filesystems are neither listed nor entered.
-            if PSEUDO_FS.contains(&path.as_str()) {
-                continue;
-            }
-            if walk.entries.len() >= spec.max_entries as usize {
-                walk.truncated = true;
-                break;
-            }
-            let is_dir = meta.is_dir();
-            walk.entries.push(WalkEntry {
-                path: path.clone(),
-                stat: stat_of(&meta),
-            });
-            if !is_dir || depth >= spec.max_depth || meta.dev() != device {
+        // Directories still to list: (container path, host path, depth).
+        let mut dirs = vec![(start, host, 0u32)];
+        while let Some((path, host, depth)) = dirs.pop() {
+            if depth >= spec.max_depth {
                 continue;
             }
             let children = match fs::read_dir(&host) {
                 Ok(c) => c,
                 Err(e) => {
-                    note_unreadable(&mut walk, &path, &e.to_string());
+                    out.unreadable(|| format!("{path}: {e}"));
                     continue;
                 }
             };
-            let mut kids = Vec::new();
+            let base = path.trim_end_matches('/');
             for child in children {
                 let Ok(child) = child else {
-                    note_unreadable(&mut walk, &path, "cannot list");
+                    out.unreadable(|| format!("{path}: cannot list"));
                     continue;
                 };
-                let name = child.file_name().to_string_lossy().into_owned();
+                let name = child.file_name();
+                let name = name.to_string_lossy();
+                let mut cpath = String::with_capacity(base.len() + 1 + name.len());
+                cpath.push_str(base);
+                cpath.push('/');
+                cpath.push_str(&name);
+                if PSEUDO_FS.contains(&cpath.as_str()) {
+                    continue;
+                }
                 match child.metadata() {
                     Ok(m) => {
-                        let cpath = format!("{}/{name}", path.trim_end_matches('/'));
-                        kids.push((cpath, child.path(), m, depth + 1));
+                        if !out.wants_more() {
+                            out.set_truncated();
+                            break 'starts;
+                        }
+                        out.push(&cpath, &stat_of(&m));
+                        // Like `find -xdev`: other filesystems are listed, not entered.
+                        if m.is_dir() && m.dev() == device {
+                            dirs.push((cpath, child.path(), depth + 1));
+                        }
                     }
-                    Err(e) => note_unreadable(
-                        &mut walk,
-                        &format!("{}/{name}", path.trim_end_matches('/')),
-                        &e.to_string(),
-                    ),
+                    Err(e) => out.unreadable(|| format!("{cpath}: {e}")),
                 }
             }
-            // Reverse-sorted so the stack pops in name order.
-            kids.sort_by(|a, b| b.0.cmp(&a.0));
-            stack.extend(kids);
         }
     }
-    walk.entries.sort_by(|a, b| a.path.cmp(&b.path));
-    walk
+    out.finish()
 }
 
 /// Gather every fact of the plan from the tree under `root`.
@@ -298,8 +299,10 @@ pub fn gather(root: &Path, plan: &ProbePlan) -> Facts {
             }
         }
     }
-    for spec in &plan.walks {
-        facts.walks.insert(spec.clone(), Ok(walk(root, spec)));
+    for (spec, selectors) in &plan.walks {
+        facts
+            .walks
+            .insert(spec.clone(), Ok(walk(root, spec, selectors)));
     }
     for cmd in &plan.commands {
         facts.commands.insert(
@@ -399,31 +402,39 @@ mod tests {
             max_depth: 64,
             max_entries: 1000,
         };
-        let w = walk(root, &spec);
-        let paths: Vec<&str> = w.entries.iter().map(|e| e.path.as_str()).collect();
+        let all = [Selector::new(None)];
+        let kept = |w: &WalkFact| -> Vec<String> {
+            w.selections["all"]
+                .kept
+                .iter()
+                .map(|e| e.path.clone())
+                .collect()
+        };
+        let w = walk(root, &spec, &all);
         assert_eq!(
-            paths,
+            kept(&w),
             ["/", "/a", "/a/b", "/a/b/c", "/a/b/c/f", "/a/b/loop"]
         );
+        assert_eq!(w.entries, 6);
         let small = walk(
             root,
             &WalkSpec {
                 max_entries: 3,
                 ..spec.clone()
             },
+            &all,
         );
         assert!(small.truncated);
-        assert_eq!(small.entries.len(), 3);
+        assert_eq!(small.entries, 3);
+        assert_eq!(kept(&small).len(), 3);
         let shallow = walk(
             root,
             &WalkSpec {
                 max_depth: 1,
                 ..spec
             },
+            &all,
         );
-        assert!(shallow
-            .entries
-            .iter()
-            .all(|e| e.path.matches('/').count() <= 1));
+        assert!(kept(&shallow).iter().all(|p| p.matches('/').count() <= 1));
     }
 }

@@ -36,6 +36,9 @@ pub enum AccessError {
     Denied(String),
     #[error("{0}")]
     Failed(String),
+    /// A failure that a fresh attempt may not have (an exec stream cut mid-way).
+    #[error("{0}")]
+    Transient(String),
     #[error(transparent)]
     Probe(#[from] probe::ProbeError),
 }

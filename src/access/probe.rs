@@ -7,11 +7,15 @@
 
 use std::collections::BTreeMap;
 
+use std::borrow::Cow;
+
+use memchr::memmem;
+
 use crate::engine::facts::{
-    CommandFact, Facts, FileFact, FileWant, ProbePlan, ProcessFact, Stat, Unavailable, WalkEntry,
-    WalkFact,
+    CommandFact, Facts, FileFact, FileWant, ProbePlan, ProcessFact, Stat, Unavailable, WalkFact,
 };
 use crate::engine::profile::WalkSpec;
+use crate::engine::walk::{Selector, WalkCollector};
 
 /// Quote a string for POSIX sh: a single-quoted literal, nothing inside is special.
 pub fn quote(s: &str) -> String {
@@ -60,19 +64,63 @@ pub struct Probe {
     pub script: String,
     boundary: String,
     prefix: String,
-    files: BTreeMap<String, String>,
-    globs: BTreeMap<String, String>,
-    walks: BTreeMap<String, WalkSpec>,
+    files: BTreeMap<String, (String, FileWant)>,
+    globs: BTreeMap<String, (String, FileWant)>,
+    walks: BTreeMap<String, (WalkSpec, Vec<Selector>)>,
+    max_output: u64,
     commands: BTreeMap<String, String>,
     process: bool,
     /// Commands the plan wanted that this probe cannot run, and why.
     commands_skipped: Option<(String, Vec<String>)>,
+    caps: super::exec::OutputCaps,
+}
+
+/// Framing and metadata per record, generously (header, stat line, path).
+const RECORD_SLACK: u64 = 4096 + 256;
+/// At most this many matches per glob are budgeted for (globs expand in the target's shell).
+const GLOB_MATCHES: u64 = 4096;
+/// Processes budgeted for (`/proc/<pid>/stat` and `status` of each).
+const PROCESSES: u64 = 32 * 1024;
+/// stdout and stderr never exceed this, whatever the plan.
+const OUTPUT_CEILING: u64 = 4 << 30;
+
+/// The most a probe for `plan` can honestly print: each file's content cap, glob matches,
+/// walk names and stat lines, processes and command output, plus slack.
+fn output_caps(plan: &ProbePlan, opts: &ProbeOptions) -> super::exec::OutputCaps {
+    let content = |w: &FileWant| w.content_cap.unwrap_or(0);
+    let mut out: u64 = 1 << 20;
+    for w in plan.files.values() {
+        out = out.saturating_add(content(w) + RECORD_SLACK);
+    }
+    for w in plan.globs.values() {
+        out = out.saturating_add(GLOB_MATCHES.saturating_mul(content(w) + 2 * RECORD_SLACK));
+    }
+    let mut err: u64 = 1 << 20;
+    for spec in plan.walks.keys() {
+        let entries = u64::from(spec.max_entries);
+        // names (capped by the probe) + one stat line each + a header per batch
+        out = out.saturating_add(walk_byte_cap(spec) + entries.saturating_mul(64) + RECORD_SLACK);
+        // find's complaints: one line per unreadable directory at most
+        err = err.saturating_add(entries.saturating_mul(512));
+    }
+    if plan.process {
+        out = out.saturating_add(PROCESSES.saturating_mul(8 * 1024));
+    }
+    if opts.run_commands {
+        let each = opts.max_output + RECORD_SLACK;
+        out = out.saturating_add((plan.commands.len() as u64).saturating_mul(each));
+    }
+    super::exec::OutputCaps {
+        stdout: out.min(OUTPUT_CEILING),
+        stderr: err.min(OUTPUT_CEILING),
+    }
 }
 
 const LIB: &str = r#"
 _h() { printf '\n%s %s\n' "$B" "$*"; }
 _have() { command -v "$1" >/dev/null 2>&1; }
 # Resolve a path under $R like the kernel would under chroot: symlinks never leave $R.
+# The result is in $_P (no subshell: the probe forks as little as it can).
 _res() {
   _p=$1 _o= _n=0
   while [ -n "$_p" ]; do
@@ -88,7 +136,7 @@ _res() {
       _o=$_o/$_c
     fi
   done
-  printf '%s' "${_o:-/}"
+  _P=${_o:-/}
 }
 # Find the target's process from a container sharing its PID namespace; set R to its root.
 _target() {
@@ -112,13 +160,23 @@ _target() {
   R=/proc/$_best/root
   _h T "$_best" ok
 }
-_path() { if [ -n "$R" ]; then _res "$1"; else printf '%s' "$1"; fi; }
+_path() { if [ -n "$R" ]; then _res "$1" && printf '%s' "$_P"; else printf '%s' "$1"; fi; }
 _f() {
-  _p=$(_path "$2") || { _h F "$1" err; printf 'Too many levels of symbolic links'; return; }
-  if _s=$(stat -L -c '%f %u %g %s' -- "$R$_p" 2>&1); then
+  if [ -n "$R" ]; then
+    _res "$2" || { _h F "$1" err; printf 'Too many levels of symbolic links'; return; }
+    _q=$R$_P
+  else
+    _q=$2
+  fi
+  # Missing, told by builtins alone: nothing there, in a directory we may search (so the
+  # answer is "no such file", not "permission denied"). Anything else asks stat.
+  if [ ! -e "$_q" ] && [ ! -L "$_q" ] && [ -d "${_q%/*}/" ] && [ -x "${_q%/*}/" ]; then
+    _h F "$1" err; printf 'No such file or directory'; return
+  fi
+  if _s=$(stat -L -c '%f %u %g %s' -- "$_q" 2>&1); then
     _h F "$1" ok; printf '%s' "$_s"
-    if [ "$3" != - ] && [ -f "$R$_p" ]; then
-      if [ -r "$R$_p" ]; then _h C "$1"; head -c "$3" -- "$R$_p" 2>/dev/null; else _h D "$1"; fi
+    if [ "$3" != - ] && [ -f "$_q" ]; then
+      if [ -r "$_q" ]; then _h C "$1"; head -c "$3" -- "$_q" 2>/dev/null; else _h D "$1"; fi
     fi
   else
     _h F "$1" err; printf '%s' "$_s"
@@ -171,7 +229,13 @@ fn cap_arg(want: &FileWant) -> String {
 }
 
 impl Probe {
+    /// Bounds on the probe's stdout and stderr (anything more is not from this probe).
+    pub fn output_caps(&self) -> super::exec::OutputCaps {
+        self.caps
+    }
+
     pub fn build(plan: &ProbePlan, opts: &ProbeOptions) -> Probe {
+        let caps = output_caps(plan, opts);
         let boundary = random_boundary();
         let mut body = String::new();
         let mut files = BTreeMap::new();
@@ -181,7 +245,7 @@ impl Probe {
         for (i, (path, want)) in plan.files.iter().enumerate() {
             let id = format!("f{i}");
             body.push_str(&format!("_f {id} {} {}\n", quote(path), cap_arg(want)));
-            files.insert(id, path.clone());
+            files.insert(id, (path.clone(), *want));
         }
         for (i, (pattern, want)) in plan.globs.iter().enumerate() {
             let id = format!("g{i}");
@@ -194,9 +258,9 @@ impl Probe {
                 quote(dir),
                 cap_arg(want),
             ));
-            globs.insert(id, pattern.clone());
+            globs.insert(id, (pattern.clone(), *want));
         }
-        for (i, spec) in plan.walks.iter().enumerate() {
+        for (i, (spec, selectors)) in plan.walks.iter().enumerate() {
             let id = format!("w{i}");
             let bytes = walk_byte_cap(spec);
             let paths: Vec<String> = spec.paths.iter().map(|p| quote(p)).collect();
@@ -205,7 +269,7 @@ impl Probe {
                 spec.max_depth,
                 paths.join(" ")
             ));
-            walks.insert(id, spec.clone());
+            walks.insert(id, (spec.clone(), selectors.clone()));
         }
         if plan.process {
             body.push_str("_proc\n");
@@ -247,69 +311,112 @@ impl Probe {
             globs,
             walks,
             commands,
+            max_output: opts.max_output,
             process: plan.process,
             commands_skipped,
+            caps,
         }
     }
 
     /// Parse the probe's stdout and stderr into facts. The pod resource is filled in by the
     /// caller (it comes from the API, not from inside the container).
+    ///
+    /// The output comes from the target's own shell, so it is hostile: records for ids this
+    /// probe did not ask for are ignored, and no count or length it prints sizes an allocation
+    /// before it is checked against a cap ([`ProbeError::OverCap`]).
     pub fn parse(&self, stdout: &[u8], stderr: &[u8]) -> Result<Facts, ProbeError> {
-        let records = split_records(stdout, self.boundary.as_bytes());
         let mut facts = Facts::new(
             Err(Unavailable::skip("the main process was not found")),
             Err(Unavailable::skip("pod spec not available")),
         );
         let mut saw_end = false;
-        let mut tools: BTreeMap<String, bool> = BTreeMap::new();
-        let mut stats: BTreeMap<String, Result<Stat, String>> = BTreeMap::new();
-        let mut contents: BTreeMap<String, Option<Vec<u8>>> = BTreeMap::new();
-        let mut matches: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        let mut tools: BTreeMap<&str, bool> = BTreeMap::new();
+        let mut stats: BTreeMap<&str, Result<Stat, String>> = BTreeMap::new();
+        let mut contents: BTreeMap<&str, Option<&[u8]>> = BTreeMap::new();
+        let mut matches: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
         let mut procs: Vec<(u32, u64, String)> = Vec::new();
         let mut proc_stat: BTreeMap<u32, u64> = BTreeMap::new();
-        let unreadable = count_stderr_per_walk(stderr, &self.boundary);
+        let unreadable = self.count_stderr_per_walk(stderr);
         let mut prefix = self.prefix.clone();
-        for (header, body) in records {
-            let words: Vec<&str> = header.split(' ').collect();
-            match words.as_slice() {
-                ["V", _version, rest @ ..] => {
-                    for kv in rest {
+        let over = |what: String, cap: u64| ProbeError::OverCap { what, cap };
+        for (header, body) in Records::new(stdout, self.boundary.as_bytes()) {
+            let Ok(header) = std::str::from_utf8(header) else {
+                continue;
+            };
+            let mut words = header.split(' ');
+            let kind = words.next().unwrap_or_default();
+            let (a, b, more) = (words.next(), words.next(), words.next().is_some());
+            match (kind, a, b, more) {
+                ("V", Some(_), ..) => {
+                    for kv in header.split(' ').skip(2) {
                         if let Some((k, v)) = kv.split_once('=') {
-                            tools.insert(k.to_string(), v == "1");
+                            if let Some(known) = TOOLS.iter().find(|t| **t == k) {
+                                tools.insert(known, v == "1");
+                            }
                         }
                     }
                 }
-                ["F", id, "ok"] => {
-                    stats.insert(
-                        id.to_string(),
-                        parse_stat_line(&String::from_utf8_lossy(body)),
-                    );
+                ("F", Some(id), Some(verdict), false) => {
+                    let Some(id) = self.file_id(id) else { continue };
+                    let text = String::from_utf8_lossy(head(body, MAX_MESSAGE));
+                    let stat = match verdict {
+                        "ok" => parse_stat_line(&text),
+                        _ => Err(text.trim().to_string()),
+                    };
+                    stats.insert(id, stat);
                 }
-                ["F", id, "err"] => {
-                    stats.insert(
-                        id.to_string(),
-                        Err(String::from_utf8_lossy(body).trim().to_string()),
-                    );
+                ("C", Some(id), None, _) => {
+                    let Some(id) = self.file_id(id) else { continue };
+                    let cap = self.content_cap(id);
+                    if body.len() as u64 > cap {
+                        return Err(over(
+                            format!(
+                                "the content of {} is {} bytes",
+                                self.file_name(id),
+                                body.len()
+                            ),
+                            cap,
+                        ));
+                    }
+                    contents.insert(id, Some(body));
                 }
-                ["C", id] => {
-                    contents.insert(id.to_string(), Some(body.to_vec()));
+                ("D", Some(id), None, _) => {
+                    let Some(id) = self.file_id(id) else { continue };
+                    contents.insert(id, None);
                 }
-                ["D", id] => {
-                    contents.insert(id.to_string(), None);
-                }
-                ["M", id, n] => {
-                    let path = String::from_utf8_lossy(body).into_owned();
-                    matches
-                        .entry(id.to_string())
-                        .or_default()
-                        .push((format!("{id}:{n}"), path));
-                }
-                ["W", id] => {
-                    let Some(spec) = self.walks.get(*id) else {
+                ("M", Some(id), Some(i), false) => {
+                    let Some((id, _)) = self.globs.get_key_value(id) else {
                         continue;
                     };
-                    let mut walk = parse_walk(body, &prefix, spec);
-                    if let Some((count, example)) = unreadable.get(*id) {
+                    let list = matches.entry(id.as_str()).or_default();
+                    if list.len() >= MAX_GLOB_MATCHES {
+                        return Err(over(
+                            format!("more matches of {}", self.globs[id].0),
+                            MAX_GLOB_MATCHES as u64,
+                        ));
+                    }
+                    let sub = format!("{id}:{i}");
+                    if self.file_id(&sub).is_none() {
+                        continue;
+                    }
+                    if body.len() > MAX_NAME {
+                        return Err(over(
+                            format!(
+                                "a match of {} is {} bytes long",
+                                self.globs[id].0,
+                                body.len()
+                            ),
+                            MAX_NAME as u64,
+                        ));
+                    }
+                    list.push((sub, String::from_utf8_lossy(body).into_owned()));
+                }
+                ("W", Some(id), None, _) => {
+                    let Some((id, (spec, selectors))) = self.walks.get_key_value(id) else {
+                        continue;
+                    };
+                    let mut walk = parse_walk(id, body, &prefix, spec, selectors)?;
+                    if let Some((count, example)) = unreadable.get(id.as_str()) {
                         walk.unreadable = *count;
                         walk.unreadable_example = example.as_ref().map(|e| {
                             if prefix.is_empty() {
@@ -321,20 +428,38 @@ impl Probe {
                     }
                     facts.walks.insert(spec.clone(), Ok(walk));
                 }
-                ["P"] => {}
-                ["p", pid] => {
-                    if let (Ok(pid), Some(start)) = (pid.parse(), start_time(body)) {
+                ("P", None, ..) => {}
+                ("p", Some(pid), None, _) => {
+                    if proc_stat.len() >= MAX_PROCESSES {
+                        return Err(over("more processes".into(), MAX_PROCESSES as u64));
+                    }
+                    if let (Ok(pid), Some(start)) = (pid.parse(), start_time(head(body, 4096))) {
                         proc_stat.insert(pid, start);
                     }
                 }
-                ["s", pid] => {
+                ("s", Some(pid), None, _) => {
+                    if procs.len() >= MAX_PROCESSES {
+                        return Err(over("more processes".into(), MAX_PROCESSES as u64));
+                    }
+                    if body.len() > MAX_STATUS {
+                        return Err(over(
+                            format!("/proc/{pid}/status is {} bytes", body.len()),
+                            MAX_STATUS as u64,
+                        ));
+                    }
                     if let Ok(pid) = pid.parse::<u32>() {
                         let start = proc_stat.get(&pid).copied().unwrap_or(u64::MAX);
                         procs.push((pid, start, String::from_utf8_lossy(body).into_owned()));
                     }
                 }
-                ["X", id, rc] => {
-                    if let Some(cmd) = self.commands.get(*id) {
+                ("X", Some(id), Some(rc), false) => {
+                    if let Some(cmd) = self.commands.get(id) {
+                        if body.len() as u64 > self.max_output {
+                            return Err(over(
+                                format!("the output of `{cmd}` is {} bytes", body.len()),
+                                self.max_output,
+                            ));
+                        }
                         facts.commands.insert(
                             cmd.clone(),
                             Ok(CommandFact {
@@ -345,15 +470,15 @@ impl Probe {
                         );
                     }
                 }
-                ["T", pid, verdict] => {
+                ("T", Some(pid), Some(verdict), false) => {
                     let pid: u32 = pid.parse().unwrap_or(0);
-                    match *verdict {
+                    match verdict {
                         "ok" => {
                             prefix = format!("/proc/{pid}/root");
                             facts.target_pid = Some(pid);
                         }
                         "denied" => {
-                            let status = String::from_utf8_lossy(body);
+                            let status = String::from_utf8_lossy(head(body, MAX_STATUS));
                             let id = |key: &str| -> Option<u32> {
                                 status.lines().find_map(|l| {
                                     l.strip_prefix(key)?.split_whitespace().nth(1)?.parse().ok()
@@ -369,16 +494,16 @@ impl Probe {
                         _ => return Err(ProbeError::TargetNotFound),
                     }
                 }
-                ["END"] => saw_end = true,
+                ("END", None, ..) => saw_end = true,
                 _ => {}
             }
         }
         if !saw_end {
-            let err = String::from_utf8_lossy(stderr);
+            let err = String::from_utf8_lossy(tail(stderr, 4096));
             let tail: String = err.lines().rev().take(5).collect::<Vec<_>>().join(" | ");
             return Err(ProbeError::Incomplete(tail));
         }
-        let file_fact = |id: &str, stats: &BTreeMap<String, Result<Stat, String>>| -> FileFact {
+        let file_fact = |id: &str| -> FileFact {
             match stats.get(id) {
                 None => FileFact::Unreadable("no answer from the probe".into()),
                 Some(Err(msg)) => classify_error(msg),
@@ -386,7 +511,7 @@ impl Probe {
                     Some(Some(bytes)) => FileFact::Present {
                         stat: stat.clone(),
                         truncated: (bytes.len() as u64) < stat.size,
-                        content: Some(bytes.clone()),
+                        content: Some(bytes.to_vec()),
                     },
                     Some(None) => FileFact::Unreadable("permission denied".into()),
                     None => FileFact::Present {
@@ -401,19 +526,20 @@ impl Probe {
             facts.files_unavailable =
                 Some(Unavailable::skip("the container has no `stat` command"));
         }
-        for (id, path) in &self.files {
-            facts.files.insert(path.clone(), file_fact(id, &stats));
+        for (id, (path, _)) in &self.files {
+            facts.files.insert(path.clone(), file_fact(id));
         }
-        for (id, pattern) in &self.globs {
+        for (id, (pattern, _)) in &self.globs {
             let mut paths = Vec::new();
-            for (sub, path) in matches.get(id).into_iter().flatten() {
-                let fact = file_fact(sub, &stats);
-                facts.files.entry(path.clone()).or_insert(fact);
-                paths.push(path.clone());
+            for (sub, path) in matches.remove(id.as_str()).into_iter().flatten() {
+                if !facts.files.contains_key(&path) {
+                    facts.files.insert(path.clone(), file_fact(&sub));
+                }
+                paths.push(path);
             }
             facts.globs.insert(pattern.clone(), Ok(paths));
         }
-        for spec in self.walks.values() {
+        for (spec, _) in self.walks.values() {
             let missing_tool = ["find", "xargs", "head", "stat"]
                 .into_iter()
                 .find(|t| tools.get(*t) != Some(&true));
@@ -452,12 +578,74 @@ impl Probe {
         }
         Ok(facts)
     }
+
+    /// The id when this probe issued it: a file (`f3`) or a glob match (`g0:12`), else `None`.
+    fn file_id<'h>(&self, id: &'h str) -> Option<&'h str> {
+        if self.files.contains_key(id) {
+            return Some(id);
+        }
+        let (glob, index) = id.split_once(':')?;
+        let index: usize = index.parse().ok()?;
+        (self.globs.contains_key(glob) && index < MAX_GLOB_MATCHES).then_some(id)
+    }
+
+    fn content_cap(&self, id: &str) -> u64 {
+        let want = match id.split_once(':') {
+            Some((glob, _)) => self.globs.get(glob).map(|g| g.1),
+            None => self.files.get(id).map(|f| f.1),
+        };
+        want.and_then(|w| w.content_cap).unwrap_or(0)
+    }
+
+    fn file_name(&self, id: &str) -> String {
+        match id.split_once(':') {
+            Some((glob, i)) => self
+                .globs
+                .get(glob)
+                .map_or_else(|| id.to_string(), |g| format!("match {i} of {}", g.0)),
+            None => self
+                .files
+                .get(id)
+                .map_or_else(|| id.to_string(), |f| f.0.clone()),
+        }
+    }
+
+    /// Per walk: how many error lines `find` wrote, and the first of them.
+    fn count_stderr_per_walk(&self, stderr: &[u8]) -> BTreeMap<&str, (u32, Option<String>)> {
+        let mut counts: BTreeMap<&str, (u32, Option<String>)> = BTreeMap::new();
+        let mut current: Option<&str> = None;
+        let marker = format!("{} W ", self.boundary);
+        for line in stderr.split(|b| *b == b'\n') {
+            if let Some(id) = line.strip_prefix(marker.as_bytes()) {
+                let id = std::str::from_utf8(id).unwrap_or_default().trim();
+                current = self.walks.get_key_value(id).map(|(k, _)| k.as_str());
+                if let Some(id) = current {
+                    counts.entry(id).or_default();
+                }
+            } else if let (Some(id), false) = (current, line.trim_ascii().is_empty()) {
+                let entry = counts.entry(id).or_default();
+                entry.0 = entry.0.saturating_add(1);
+                if entry.1.is_none() {
+                    let shown: String = String::from_utf8_lossy(head(line, 640))
+                        .chars()
+                        .take(160)
+                        .collect();
+                    entry.1 = Some(shown);
+                }
+            }
+        }
+        counts
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProbeError {
     #[error("the probe stopped before it finished (stderr: {0})")]
     Incomplete(String),
+    /// The output claims more than the probe ever sends: the container's shell is not
+    /// trustworthy, so nothing it printed is used.
+    #[error("the probe's output is over a limit: {what} (the limit is {cap}); the container's shell printed more than the probe asks for, so none of its output is used")]
+    OverCap { what: String, cap: u64 },
     /// `/proc/<pid>/root` of the target could not be opened; its uid/gid from `/proc/<pid>/status`.
     #[error("permission denied on /proc/{pid}/root of the target (it runs as uid {})", .uid.map_or("?".to_string(), |u| u.to_string()))]
     TargetDenied {
@@ -487,16 +675,21 @@ fn classify_error(msg: &str) -> FileFact {
 
 /// `%f %u %g %s`: raw mode in hex, uid, gid, size.
 fn parse_stat_line(line: &str) -> Result<Stat, String> {
-    let parts: Vec<&str> = line.split_whitespace().collect();
-    let bad = || format!("unexpected stat output {line:?}");
-    if parts.len() != 4 {
-        return Err(bad());
-    }
-    let mode = u32::from_str_radix(parts[0], 16).map_err(|_| bad())?;
-    let uid = parts[1].parse().map_err(|_| bad())?;
-    let gid = parts[2].parse().map_err(|_| bad())?;
-    let size = parts[3].parse().map_err(|_| bad())?;
-    Ok(Stat::from_raw(mode, uid, gid, size))
+    parse_stat(line.as_bytes()).ok_or_else(|| format!("unexpected stat output {line:?}"))
+}
+
+fn parse_stat(line: &[u8]) -> Option<Stat> {
+    let mut parts = line
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|p| !p.is_empty());
+    let mut next = || std::str::from_utf8(parts.next()?).ok();
+    let mode = u32::from_str_radix(next()?, 16).ok()?;
+    let uid = next()?.parse().ok()?;
+    let gid = next()?.parse().ok()?;
+    let size = next()?.parse().ok()?;
+    next()
+        .is_none()
+        .then(|| Stat::from_raw(mode, uid, gid, size))
 }
 
 /// Field 22 of /proc/<pid>/stat (start time), counted after the `)` that ends the name.
@@ -506,129 +699,175 @@ fn start_time(stat: &[u8]) -> Option<u64> {
     rest.split_whitespace().nth(19)?.parse().ok()
 }
 
-fn split_records<'a>(out: &'a [u8], boundary: &[u8]) -> Vec<(String, &'a [u8])> {
-    let mut marker = Vec::with_capacity(boundary.len() + 2);
-    marker.push(b'\n');
-    marker.extend_from_slice(boundary);
-    marker.push(b' ');
-    let starts: Vec<usize> = find_all(out, &marker);
-    let mut records = Vec::with_capacity(starts.len());
-    for (i, &s) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).copied().unwrap_or(out.len());
-        let rec = &out[s + marker.len()..end];
-        let nl = rec.iter().position(|b| *b == b'\n').unwrap_or(rec.len());
-        let header = String::from_utf8_lossy(&rec[..nl]).into_owned();
-        let body = rec.get(nl + 1..).unwrap_or(&[]);
-        records.push((header, body));
-    }
-    records
+/// The tools the probe reports in its `V` record; no other key is kept.
+const TOOLS: [&str; 4] = ["stat", "find", "xargs", "head"];
+
+/// Caps on what the output may claim. The real probe stays far below each: `xargs` passes at
+/// most its command buffer (128 KiB in GNU and busybox) per batch, so a batch never holds more
+/// than 64 Ki names; file content is cut by `head -c` at the plan's cap.
+pub const MAX_BATCH: u64 = 1 << 17;
+/// Matches kept per `files` pattern.
+pub const MAX_GLOB_MATCHES: usize = 10_000;
+/// Processes visible from the probe.
+pub const MAX_PROCESSES: usize = 16_384;
+/// One `/proc/<pid>/status`.
+pub const MAX_STATUS: usize = 64 << 10;
+/// One path name (Linux's PATH_MAX is 4 KiB; `find` can print longer ones in deep trees).
+pub const MAX_NAME: usize = 64 << 10;
+/// How much of an error message is read.
+const MAX_MESSAGE: usize = 4096;
+
+fn head(bytes: &[u8], n: usize) -> &[u8] {
+    &bytes[..bytes.len().min(n)]
 }
 
-fn find_all(hay: &[u8], needle: &[u8]) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i + needle.len() <= hay.len() {
-        match hay[i..].windows(needle.len()).position(|w| w == needle) {
-            Some(p) => {
-                out.push(i + p);
-                i += p + needle.len();
-            }
-            None => break,
-        }
-    }
-    out
+fn tail(bytes: &[u8], n: usize) -> &[u8] {
+    &bytes[bytes.len().saturating_sub(n)..]
 }
 
-/// Per walk: how many error lines `find` wrote, and the first of them.
-fn count_stderr_per_walk(stderr: &[u8], boundary: &str) -> BTreeMap<String, (u32, Option<String>)> {
-    let mut counts: BTreeMap<String, (u32, Option<String>)> = BTreeMap::new();
-    let mut current: Option<String> = None;
-    let prefix = format!("{boundary} W ");
-    for line in String::from_utf8_lossy(stderr).lines() {
-        if let Some(id) = line.strip_prefix(&prefix) {
-            current = Some(id.trim().to_string());
-            counts.entry(id.trim().to_string()).or_default();
-        } else if let (Some(id), false) = (&current, line.trim().is_empty()) {
-            let entry = counts.entry(id.clone()).or_default();
-            entry.0 += 1;
-            let shown: String = line.chars().take(160).collect();
-            entry.1.get_or_insert(shown);
-        }
-    }
-    counts
+/// The records of the output, lazily: `(header, body)` for each `\n<boundary> ` marker, the
+/// body running to the next marker. Nothing is allocated per record.
+struct Records<'a> {
+    out: &'a [u8],
+    finder: memmem::Finder<'static>,
+    at: Option<usize>,
 }
 
-/// Batches of `S n`, n stat lines (after an optional `R` restart), then n NUL-ended names.
-fn parse_walk(body: &[u8], prefix: &str, spec: &WalkSpec) -> WalkFact {
-    let mut walk = WalkFact::default();
+impl<'a> Records<'a> {
+    fn new(out: &'a [u8], boundary: &[u8]) -> Records<'a> {
+        let mut marker = Vec::with_capacity(boundary.len() + 2);
+        marker.push(b'\n');
+        marker.extend_from_slice(boundary);
+        marker.push(b' ');
+        let finder = memmem::Finder::new(&marker).into_owned();
+        let at = finder.find(out);
+        Records { out, finder, at }
+    }
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = (&'a [u8], &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let start = self.at? + self.finder.needle().len();
+        let rest = &self.out[start..];
+        let end = self.finder.find(rest);
+        self.at = end.map(|e| start + e);
+        let rec = &rest[..end.unwrap_or(rest.len())];
+        let nl = memchr::memchr(b'\n', rec).unwrap_or(rec.len());
+        Some((&rec[..nl], rec.get(nl + 1..).unwrap_or(&[])))
+    }
+}
+
+/// Batches of `S n`, n stat lines (after an optional `R` restart), then n NUL-ended names,
+/// handed to the walk's selectors one entry at a time: no entry is stored unless it matches.
+fn parse_walk(
+    id: &str,
+    body: &[u8],
+    prefix: &str,
+    spec: &WalkSpec,
+    selectors: &[Selector],
+) -> Result<WalkFact, ProbeError> {
+    let mut out = WalkCollector::new(spec, selectors);
     let mut pos = 0;
     let mut name_bytes: u64 = 0;
     let line_at = |pos: usize| -> Option<(&[u8], usize)> {
         let rest = body.get(pos..)?;
-        let nl = rest.iter().position(|b| *b == b'\n')?;
+        let nl = memchr::memchr(b'\n', rest)?;
         Some((&rest[..nl], pos + nl + 1))
     };
-    while let Some((line, next)) = line_at(pos) {
-        let Some(n) = std::str::from_utf8(line)
-            .ok()
-            .and_then(|l| l.strip_prefix("S "))
-            .and_then(|n| n.parse::<usize>().ok())
-        else {
+    let mut complete = true;
+    'batches: while pos < body.len() && out.wants_more() {
+        let count = line_at(pos).and_then(|(line, next)| {
+            let n = std::str::from_utf8(line.strip_prefix(b"S ")?).ok()?;
+            Some((n.parse::<u64>().ok().unwrap_or(u64::MAX), next))
+        });
+        let Some((n, next)) = count else {
+            complete = false;
             break;
         };
+        if n > MAX_BATCH {
+            let shown = if n == u64::MAX {
+                "more than 2^64".to_string()
+            } else {
+                n.to_string()
+            };
+            return Err(ProbeError::OverCap {
+                what: format!("walk {id} sent a batch of {shown} entries"),
+                cap: MAX_BATCH,
+            });
+        }
         pos = next;
-        let mut stat_lines: Vec<Option<Stat>> = Vec::with_capacity(n);
-        while stat_lines.len() < n {
+        // The stat lines that count are those after the last restart; the names follow them.
+        let mut stats_at = pos;
+        let mut seen = 0;
+        while seen < n {
             let Some((line, next)) = line_at(pos) else {
-                break;
+                complete = false;
+                break 'batches;
             };
             pos = next;
             if line == b"R" {
-                stat_lines.clear();
-                continue;
+                stats_at = pos;
+                seen = 0;
+            } else {
+                seen += 1;
             }
-            stat_lines.push(parse_stat_line(&String::from_utf8_lossy(line)).ok());
         }
-        for stat in stat_lines {
-            let rest = &body[pos.min(body.len())..];
-            let Some(end) = rest.iter().position(|b| *b == 0) else {
-                break;
+        let mut stat_at = stats_at;
+        for _ in 0..n {
+            let Some((line, next)) = line_at(stat_at) else {
+                complete = false;
+                break 'batches;
             };
+            stat_at = next;
+            let rest = &body[pos..];
+            let Some(end) = memchr::memchr(0, rest) else {
+                complete = false;
+                break 'batches;
+            };
+            if end > MAX_NAME {
+                return Err(ProbeError::OverCap {
+                    what: format!("walk {id} sent a name of {end} bytes"),
+                    cap: MAX_NAME as u64,
+                });
+            }
             let raw = &rest[..end];
             pos += end + 1;
-            name_bytes += raw.len() as u64 + 1;
-            let Some(stat) = stat else { continue };
+            name_bytes += end as u64 + 1;
+            let Some(stat) = parse_stat(line) else {
+                continue;
+            };
             let full = String::from_utf8_lossy(raw);
             let path = full.strip_prefix(prefix).unwrap_or(&full);
             let path = path.trim_end_matches('/');
             let path = if path.is_empty() {
-                "/".to_string()
+                Cow::Borrowed("/")
             } else {
                 normalize(path)
             };
-            if walk.entries.len() >= spec.max_entries as usize {
-                walk.truncated = true;
-                continue;
-            }
-            walk.entries.push(WalkEntry { path, stat });
+            out.push(&path, &stat);
         }
     }
-    if name_bytes + 4096 >= walk_byte_cap(spec) {
-        walk.truncated = true;
+    // A cut walk can fail but never pass: bytes that do not form a batch, or the byte cap.
+    if !complete || pos < body.len() || name_bytes + 4096 >= walk_byte_cap(spec) {
+        out.set_truncated();
     }
-    walk.entries.sort_by(|a, b| a.path.cmp(&b.path));
-    walk
+    Ok(out.finish())
 }
 
 /// How many bytes of NUL-separated names a walk may send: bounded by its entry limit.
-fn walk_byte_cap(spec: &WalkSpec) -> u64 {
+pub fn walk_byte_cap(spec: &WalkSpec) -> u64 {
     u64::from(spec.max_entries)
         .saturating_mul(512)
         .min(256 << 20)
 }
 
 /// `find /` prints `//etc` on some implementations; collapse repeated slashes.
-fn normalize(path: &str) -> String {
+fn normalize(path: &str) -> Cow<'_, str> {
+    if !path.contains("//") {
+        return Cow::Borrowed(path);
+    }
     let mut out = String::with_capacity(path.len());
     for c in path.chars() {
         if c == '/' && out.ends_with('/') {
@@ -636,12 +875,45 @@ fn normalize(path: &str) -> String {
         }
         out.push(c);
     }
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_caps_follow_the_plan_and_stay_bounded() {
+        let opts = ProbeOptions {
+            root: ProbeRoot::Inside,
+            run_commands: true,
+            max_output: 1 << 20,
+        };
+        let mut plan = ProbePlan::default();
+        let empty = output_caps(&plan, &opts);
+        plan.files.insert(
+            "/etc/passwd".into(),
+            FileWant {
+                content_cap: Some(4 << 20),
+            },
+        );
+        let one = output_caps(&plan, &opts);
+        assert!(
+            one.stdout >= empty.stdout + (4 << 20),
+            "{one:?} vs {empty:?}"
+        );
+        plan.walks.insert(
+            WalkSpec {
+                paths: vec!["/".into()],
+                max_depth: 64,
+                max_entries: u32::MAX,
+            },
+            Vec::new(),
+        );
+        let huge = output_caps(&plan, &opts);
+        assert_eq!(huge.stdout, OUTPUT_CEILING);
+        assert!(huge.stderr <= OUTPUT_CEILING);
+    }
 
     #[test]
     fn quoting_neutralises_shell() {
@@ -653,26 +925,176 @@ mod tests {
     #[test]
     fn records_split_on_the_boundary_only() {
         let b = "abc123";
-        let out = b"\nabc123 V 1 stat=1\n\nabc123 C f0\nline\nabc12 fake\n\nabc123 END\n";
-        let recs = split_records(out, b.as_bytes());
-        let headers: Vec<&str> = recs.iter().map(|(h, _)| h.as_str()).collect();
-        assert_eq!(headers, ["V 1 stat=1", "C f0", "END"]);
+        let out = b"junk\nabc123 V 1 stat=1\n\nabc123 C f0\nline\nabc12 fake\n\nabc123 END";
+        let recs: Vec<(&[u8], &[u8])> = Records::new(out, b.as_bytes()).collect();
+        let headers: Vec<&[u8]> = recs.iter().map(|(h, _)| *h).collect();
+        assert_eq!(headers, [&b"V 1 stat=1"[..], b"C f0", b"END"]);
         assert_eq!(recs[1].1, b"line\nabc12 fake\n");
+        assert_eq!(Records::new(b"no marker here", b"abc123").count(), 0);
+    }
+
+    fn all_entries(w: &WalkFact) -> Vec<(String, Stat)> {
+        w.selections["all"]
+            .kept
+            .iter()
+            .map(|e| (e.path.clone(), e.stat.clone()))
+            .collect()
+    }
+
+    fn spec(max_entries: u32) -> WalkSpec {
+        WalkSpec {
+            paths: vec!["/".into()],
+            max_depth: 10,
+            max_entries,
+        }
     }
 
     #[test]
     fn walk_batches_with_restart_and_hostile_names() {
-        let spec = WalkSpec {
-            paths: vec!["/".into()],
-            max_depth: 10,
-            max_entries: 100,
-        };
         let body = b"S 3\n41ed 0 0 4096\nR\n41ed 0 0 4096\n81a4 0 0 5\n- - - -\n/root\0/root/a\nS 9\n81a4 0 0 1\0/gone\0S 1\n81ed 1 1 2\n/x\0";
-        let w = parse_walk(body, "/root", &spec);
-        let paths: Vec<&str> = w.entries.iter().map(|e| e.path.as_str()).collect();
+        let all = [Selector::new(None)];
+        let w = parse_walk("w0", body, "/root", &spec(100), &all).unwrap();
+        let entries = all_entries(&w);
+        let paths: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
         assert_eq!(paths, ["/", "/a\nS 9\n81a4 0 0 1", "/x"]);
-        assert_eq!(w.entries[2].stat.mode, 0o755);
-        assert_eq!(w.entries[2].stat.uid, 1);
+        assert_eq!(entries[2].1.mode, 0o755);
+        assert_eq!(entries[2].1.uid, 1);
+        assert!(!w.truncated);
+        assert_eq!(w.entries, 3);
+    }
+
+    #[test]
+    fn hostile_walk_counts_are_capped_errors_never_allocations() {
+        let all = [Selector::new(None)];
+        for body in [
+            &b"S 18446744073709551615\n81a4 0 0 1\n/x\0"[..],
+            b"S 99999999999999999999999\n",
+            b"S 131073\n",
+        ] {
+            let e = parse_walk("w0", body, "", &spec(100), &all).unwrap_err();
+            assert!(
+                matches!(e, ProbeError::OverCap { cap: MAX_BATCH, .. }),
+                "{e}"
+            );
+            assert!(e.to_string().contains("the limit is 131072"), "{e}");
+        }
+        // A batch that claims more than it sends, or junk, is a cut walk: it can never pass.
+        for body in [
+            &b"S 5\n81a4 0 0 1\n/x\0"[..],
+            b"S 1\n81a4 0 0 1\n/x\0garbage",
+        ] {
+            let w = parse_walk("w0", body, "", &spec(100), &all).unwrap();
+            assert!(w.truncated, "{body:?}");
+        }
+        // Past max_entries the walk stops counting and says so.
+        let body = b"S 3\n81a4 0 0 1\n81a4 0 0 1\n81a4 0 0 1\n/a\0/b\0/c\0";
+        let w = parse_walk("w0", body, "", &spec(2), &all).unwrap();
+        assert!(w.truncated);
+        assert_eq!(w.entries, 2);
+    }
+
+    fn probe_for(yaml_checks: &str) -> Probe {
+        let text = format!(
+            "name: t\ncontrols:\n  - id: c1\n    title: t\n    desc: d\n    impact: 0.5\n    checks:\n{yaml_checks}"
+        );
+        let p = crate::engine::profile::Profile::parse(&text, "t.yaml").unwrap();
+        let plan = ProbePlan::for_profiles(&[p], 100);
+        Probe::build(
+            &plan,
+            &ProbeOptions {
+                root: ProbeRoot::Inside,
+                run_commands: true,
+                max_output: 50,
+            },
+        )
+    }
+
+    /// Output as a shell that learned the boundary from its stdin could forge it.
+    fn forged(p: &Probe, records: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (header, body) in records {
+            out.extend_from_slice(format!("\n{} {header}\n", p.boundary).as_bytes());
+            out.extend_from_slice(body);
+        }
+        out
+    }
+
+    #[test]
+    fn forged_records_over_a_cap_are_errors_naming_the_cap() {
+        let p = probe_for(
+            "      - {resource: file, path: /etc/passwd, expect: [{field: content, contains: root}]}\n      - {resource: files, paths: ['/etc/x/*'], expect: [{empty: true}]}\n      - {resource: command, command: id, expect: [{field: output, contains: x}]}\n",
+        );
+        let v: (&str, &[u8]) = ("V 1 stat=1 find=1 xargs=1 head=1", b"");
+        let end: (&str, &[u8]) = ("END", b"");
+        let big = vec![b'a'; 101];
+        let e = p
+            .parse(
+                &forged(&p, &[v, ("F f0 ok", b"81a4 0 0 5"), ("C f0", &big), end]),
+                b"",
+            )
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("content of /etc/passwd is 101 bytes")
+                && e.to_string().contains("limit is 100"),
+            "{e}"
+        );
+        let many: Vec<String> = (0..=MAX_GLOB_MATCHES)
+            .map(|i| format!("M g0 {i}"))
+            .collect();
+        let mut recs = vec![v];
+        recs.extend(many.iter().map(|h| (h.as_str(), &b"/etc/x/a"[..])));
+        recs.push(end);
+        let e = p.parse(&forged(&p, &recs), b"").unwrap_err();
+        assert!(
+            matches!(e, ProbeError::OverCap { cap, .. } if cap == MAX_GLOB_MATCHES as u64),
+            "{e}"
+        );
+        let long = vec![b'y'; 51];
+        let e = p
+            .parse(&forged(&p, &[v, ("X x0 0", &long), end]), b"")
+            .unwrap_err();
+        assert!(e.to_string().contains("limit is 50"), "{e}");
+        let procs: Vec<String> = (0..=MAX_PROCESSES).map(|i| format!("s {i}")).collect();
+        let mut recs = vec![v];
+        recs.extend(procs.iter().map(|h| (h.as_str(), &b"Name:\tx\n"[..])));
+        recs.push(end);
+        assert!(p.parse(&forged(&p, &recs), b"").is_err());
+    }
+
+    #[test]
+    fn records_for_ids_the_probe_never_issued_are_ignored() {
+        let p = probe_for(
+            "      - {resource: file, path: /etc/passwd, expect: [{field: content, contains: root}]}\n",
+        );
+        let huge = vec![b'z'; 10_000];
+        let facts = p
+            .parse(
+                &forged(
+                    &p,
+                    &[
+                        ("V 1 stat=1 bogus=1", b""),
+                        ("F f0 ok", b"81a4 0 0 4"),
+                        ("C f0", b"root"),
+                        ("F f9 ok", b"81a4 0 0 4"),
+                        ("C f9", &huge),
+                        ("W w7", &huge),
+                        ("M g3 1", b"/x"),
+                        ("F g3:1 ok", b"81a4 0 0 4"),
+                        ("END", b""),
+                    ],
+                ),
+                b"",
+            )
+            .unwrap();
+        assert_eq!(facts.files.len(), 1);
+        assert!(facts.walks.is_empty() && facts.globs.is_empty());
+        assert!(
+            matches!(&facts.files["/etc/passwd"], FileFact::Present { content: Some(c), .. } if c == b"root")
+        );
+        // A boundary that is not ours frames nothing: the probe never finished.
+        let fake = b"\n0123456789abcdef0123456789abcdef END\n";
+        assert!(matches!(p.parse(fake, b""), Err(ProbeError::Incomplete(_))));
     }
 
     #[test]

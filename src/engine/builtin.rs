@@ -61,11 +61,12 @@ mod tests {
         use crate::engine::eval::evaluate_control;
         use crate::engine::facts::{
             CommandFact, Facts, FileFact, Gathered, ProbePlan, ProcessFact, Stat, Unavailable,
-            WalkEntry, WalkFact, DEFAULT_MAX_FILE_SIZE,
+            WalkEntry, DEFAULT_MAX_FILE_SIZE,
         };
         use crate::engine::profile::{Profile, Resource};
         use crate::engine::resources::pod_value;
-        use crate::results::Status;
+        use crate::engine::walk::WalkCollector;
+        use crate::results::{SafStatus, Status};
 
         fn profile() -> Profile {
             super::super::load("container-baseline").unwrap()
@@ -95,6 +96,19 @@ mod tests {
                 assert!(
                     c.desc.len() >= 80,
                     "{}: desc should say why and what to do",
+                    c.id
+                );
+                for (field, text) in [("check", &c.check), ("fix", &c.fix)] {
+                    let text = text.as_deref().unwrap_or_default();
+                    assert!(
+                        text.len() >= 60,
+                        "{}: an assessor needs a `{field}` text (what is examined / how to fix)",
+                        c.id
+                    );
+                }
+                assert!(
+                    c.code.starts_with(&format!("id: {}\n", c.id)),
+                    "{}: code",
                     c.id
                 );
                 assert!(c.impact > 0.0 && c.impact <= 1.0, "{}: impact", c.id);
@@ -133,7 +147,7 @@ mod tests {
             let p = profile();
             let plan = ProbePlan::for_profiles(std::slice::from_ref(&p), DEFAULT_MAX_FILE_SIZE);
             assert_eq!(plan.walks.len(), 1, "{:?}", plan.walks);
-            assert_eq!(plan.walks.iter().next().unwrap().paths, ["/"]);
+            assert_eq!(plan.walks.keys().next().unwrap().paths, ["/"]);
             assert_eq!(plan.commands.len(), 1, "exactly one control runs a command");
             assert!(plan.process && plan.pod);
             let walks = p
@@ -182,7 +196,9 @@ mod tests {
 
         struct Container {
             files: BTreeMap<String, FileFact>,
-            walk: WalkFact,
+            walk: Vec<WalkEntry>,
+            /// The walk stopped at its bound.
+            walk_truncated: bool,
             process: Gathered<ProcessFact>,
             pod: Gathered<Value>,
             command_output: Gathered<String>,
@@ -206,8 +222,15 @@ mod tests {
                         .collect();
                     f.globs.insert(pattern.clone(), Ok(matches));
                 }
-                for spec in &plan.walks {
-                    f.walks.insert(spec.clone(), Ok(self.walk.clone()));
+                for (spec, selectors) in &plan.walks {
+                    let mut walk = WalkCollector::new(spec, selectors);
+                    for e in &self.walk {
+                        walk.push(&e.path, &e.stat);
+                    }
+                    if self.walk_truncated {
+                        walk.set_truncated();
+                    }
+                    f.walks.insert(spec.clone(), Ok(walk.finish()));
                 }
                 for cmd in &plan.commands {
                     let fact = self.command_output.clone().map(|o| CommandFact {
@@ -231,6 +254,14 @@ mod tests {
                         (c.id.clone(), (r.status(), r.reason().map(str::to_string)))
                     })
                     .collect()
+            }
+
+            /// The SAF status one control gets.
+            fn saf_status(&self, id: &str) -> SafStatus {
+                let p = profile();
+                let facts = self.facts(&p);
+                let c = p.controls.iter().find(|c| c.id == id).unwrap();
+                evaluate_control(c, &facts, today()).saf_status()
             }
         }
 
@@ -306,38 +337,34 @@ mod tests {
                         ),
                     ),
                 ]),
-                walk: WalkFact {
-                    entries: vec![
-                        entry("/", 0o040755),
-                        entry("/bin", 0o120777),
-                        entry("/tmp", 0o041777),
-                        entry("/var/tmp", 0o041777),
-                        entry("/var/mail", 0o042775),
-                        entry("/usr/bin/passwd", 0o104755),
-                        entry("/usr/bin/su", 0o104755),
-                        entry("/usr/bin/chage", 0o102755),
-                        entry("/usr/sbin/unix_chkpwd", 0o102755),
-                        entry("/usr/bin/app", 0o100755),
-                        entry("/etc/ssl/certs/ca-certificates.crt", 0o100644),
-                        entry("/etc/ssl/certs/ISRG_Root_X1.pem", 0o120777),
-                        entry("/usr/share/doc/openssl/demo/server.key", 0o100644),
-                        entry(
-                            "/usr/local/lib/python3.12/site-packages/x/tests/client.key",
-                            0o100644,
-                        ),
-                        entry("/etc/apt/keyrings/llvm-snapshot.gpg.key", 0o100644),
-                        entry(
-                            "/root/.cargo/registry/src/x/rustls/test-ca/end.key",
-                            0o100644,
-                        ),
-                        entry("/home/app/.ssh/id_rsa.pub", 0o100644),
-                        entry("/home/app/.ssh/known_hosts", 0o100644),
-                        entry("/home/app/.docker", 0o040700),
-                    ],
-                    truncated: false,
-                    unreadable: 0,
-                    unreadable_example: None,
-                },
+                walk: vec![
+                    entry("/", 0o040755),
+                    entry("/bin", 0o120777),
+                    entry("/tmp", 0o041777),
+                    entry("/var/tmp", 0o041777),
+                    entry("/var/mail", 0o042775),
+                    entry("/usr/bin/passwd", 0o104755),
+                    entry("/usr/bin/su", 0o104755),
+                    entry("/usr/bin/chage", 0o102755),
+                    entry("/usr/sbin/unix_chkpwd", 0o102755),
+                    entry("/usr/bin/app", 0o100755),
+                    entry("/etc/ssl/certs/ca-certificates.crt", 0o100644),
+                    entry("/etc/ssl/certs/ISRG_Root_X1.pem", 0o120777),
+                    entry("/usr/share/doc/openssl/demo/server.key", 0o100644),
+                    entry(
+                        "/usr/local/lib/python3.12/site-packages/x/tests/client.key",
+                        0o100644,
+                    ),
+                    entry("/etc/apt/keyrings/llvm-snapshot.gpg.key", 0o100644),
+                    entry(
+                        "/root/.cargo/registry/src/x/rustls/test-ca/end.key",
+                        0o100644,
+                    ),
+                    entry("/home/app/.ssh/id_rsa.pub", 0o100644),
+                    entry("/home/app/.ssh/known_hosts", 0o100644),
+                    entry("/home/app/.docker", 0o040700),
+                ],
+                walk_truncated: false,
                 process: Ok(status(10001, "0000000000000000", 1, 2)),
                 pod: Ok(pod_value(&hardened_pod(), "app")),
                 command_output: Ok(String::new()),
@@ -410,22 +437,18 @@ mod tests {
                     ("/usr/bin/apt-get", file(0o755, 0, "")),
                     ("/usr/bin/gcc", file(0o755, 0, "")),
                 ]),
-                walk: WalkFact {
-                    entries: vec![
-                        entry("/", 0o040755),
-                        entry("/tmp/notes", 0o100666),
-                        entry("/scratch", 0o040777),
-                        entry("/bin/busybox", 0o104755),
-                        entry("/usr/bin/passwd", 0o104755),
-                        entry("/root/.ssh/id_ed25519", 0o100600),
-                        entry("/etc/ssl/private/ssl-cert-snakeoil.key", 0o100640),
-                        entry("/root/.aws/credentials", 0o100600),
-                    ],
-                    truncated: false,
-                    unreadable: 0,
-                    unreadable_example: None,
-                },
+                walk: vec![
+                    entry("/", 0o040755),
+                    entry("/tmp/notes", 0o100666),
+                    entry("/scratch", 0o040777),
+                    entry("/bin/busybox", 0o104755),
+                    entry("/usr/bin/passwd", 0o104755),
+                    entry("/root/.ssh/id_ed25519", 0o100600),
+                    entry("/etc/ssl/private/ssl-cert-snakeoil.key", 0o100640),
+                    entry("/root/.aws/credentials", 0o100600),
+                ],
                 // CapEff with SYS_ADMIN (bit 21).
+                walk_truncated: false,
                 process: Ok(status(0, "0000000000200000", 0, 0)),
                 pod: Ok(pod_value(&bad_pod(), "app")),
                 command_output: Ok("/usr/bin/sudo\n".into()),
@@ -450,7 +473,7 @@ mod tests {
             assert_eq!(reason("cb-fs-03"), "found 1: /bin/busybox");
             assert_eq!(
                 reason("cb-fs-05"),
-                "found 2: /root/.ssh/id_ed25519, /etc/ssl/private/ssl-cert-snakeoil.key"
+                "found 2: /etc/ssl/private/ssl-cert-snakeoil.key, /root/.ssh/id_ed25519"
             );
             assert_eq!(reason("cb-fs-06"), "found 1: /root/.aws/credentials");
             assert_eq!(reason("cb-surf-01"), "found 1: openssh-server");
@@ -491,25 +514,28 @@ mod tests {
         }
 
         #[test]
-        fn missing_account_files_are_skipped_never_failed() {
+        fn missing_account_files_are_not_applicable_never_failed() {
             let mut c = hardened();
             for path in ["/etc/passwd", "/etc/group", "/etc/shadow", "/root"] {
                 c.files.remove(path);
             }
             let r = c.run();
-            for id in ["cb-acct-01", "cb-acct-02", "cb-acct-03", "cb-fs-04"] {
-                assert_eq!(r[id].0, Status::Skipped, "{id}");
-                let why = r[id].1.as_deref().unwrap_or_default();
-                assert!(why.starts_with("not applicable: "), "{id}: {why}");
-            }
             for id in [
+                "cb-acct-01",
+                "cb-acct-02",
+                "cb-acct-03",
                 "cb-acct-04",
                 "cb-acct-05",
                 "cb-acct-06",
                 "cb-acct-07",
+                "cb-acct-08",
                 "cb-acct-09",
+                "cb-fs-04",
             ] {
                 assert_eq!(r[id].0, Status::Skipped, "{id}");
+                let why = r[id].1.as_deref().unwrap_or_default();
+                assert!(why.starts_with("not applicable: "), "{id}: {why}");
+                assert_eq!(c.saf_status(id), SafStatus::NotApplicable, "{id}");
             }
         }
 
@@ -529,7 +555,14 @@ mod tests {
             assert_eq!(r["cb-os-02"], eol);
             let r = with_release("ID=wolfi\nVERSION_ID=20230201\n");
             assert_eq!(r["cb-os-01"].0, Status::Passed);
-            assert_eq!(r["cb-os-02"].0, Status::Skipped);
+            // An unknown release is unknown: not reviewed, never "not applicable".
+            assert_eq!(
+                r["cb-os-02"],
+                (
+                    Status::Skipped,
+                    Some("not reviewed: eol_date is missing (only_if: the end-of-life date of this release is known)".to_string())
+                )
+            );
             let r = with_release("ID=debian\nPRETTY_NAME=\"Debian GNU/Linux trixie/sid\"\n");
             let missing = (Status::Failed, Some("VERSION_ID is missing".to_string()));
             assert_eq!(r["cb-os-01"], missing);
@@ -543,13 +576,29 @@ mod tests {
         #[test]
         fn an_incomplete_walk_can_fail_but_never_pass() {
             let mut c = hardened();
-            c.walk.truncated = true;
+            c.walk_truncated = true;
             let r = c.run();
             for id in ["cb-fs-01", "cb-fs-02", "cb-fs-03", "cb-fs-05", "cb-fs-06"] {
                 assert_eq!(r[id].0, Status::Skipped, "{id}");
             }
-            c.walk.entries.push(entry("/srv/drop", 0o100777));
+            c.walk.push(entry("/srv/drop", 0o100777));
             assert_eq!(c.run()["cb-fs-01"].0, Status::Failed);
+        }
+
+        #[test]
+        fn more_matches_than_are_kept_still_fail_with_the_true_count() {
+            let mut c = hardened();
+            let n = crate::engine::walk::MAX_KEPT_MATCHES + 5;
+            c.walk
+                .extend((0..n).map(|i| entry(&format!("/srv/w{i:05}"), 0o100666)));
+            let (status, reason) = &c.run()["cb-fs-01"];
+            assert_eq!(*status, Status::Failed);
+            let reason = reason.as_deref().unwrap_or_default();
+            assert!(reason.starts_with("found 10000: /srv/w00000,"), "{reason}");
+            assert!(
+                reason.ends_with("(10005 entries matched; the first 10000 were kept)"),
+                "{reason}"
+            );
         }
 
         #[test]

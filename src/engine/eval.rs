@@ -36,10 +36,24 @@ enum Verdict {
 }
 
 fn judge(check: &Check, facts: &Facts, today: Date) -> Verdict {
-    let Built { value, partial } = match resources::build(&check.resource, facts, today) {
+    // A walk's filter already ran as its entries streamed in: only the matches are here.
+    let (built, cut) = match &check.resource {
+        Resource::Walk(spec) => {
+            match resources::walk_selection(spec, check.filter.as_ref(), facts) {
+                Ok((b, cut)) => (Ok(b), cut),
+                Err(u) => (Err(u), None),
+            }
+        }
+        other => (resources::build(other, facts, today), None),
+    };
+    let Built { value, partial } = match built {
         Ok(b) => b,
         Err(u) if u.error => return Verdict::Error(u.reason),
         Err(u) => return Verdict::Skip(u.reason),
+    };
+    let filter = match &check.resource {
+        Resource::Walk(_) => None,
+        _ => check.filter.as_ref(),
     };
     if let (Resource::File(path), Some(false)) = (&check.resource, value["exists"].as_bool()) {
         // Only `exists` can be judged of a missing file.
@@ -51,7 +65,7 @@ fn judge(check: &Check, facts: &Facts, today: Date) -> Verdict {
             return Verdict::Fail(format!("{path} does not exist"));
         }
     }
-    let subject = match (&check.filter, value) {
+    let subject = match (filter, value) {
         (Some(filter), Value::Array(items)) => Value::Array(
             items
                 .into_iter()
@@ -70,7 +84,10 @@ fn judge(check: &Check, facts: &Facts, today: Date) -> Verdict {
                     format!("{path} does not exist")
                 });
             }
-            return Verdict::Fail(why);
+            return Verdict::Fail(match &cut {
+                Some(note) => format!("{why} ({note})"),
+                None => why,
+            });
         }
     }
     match partial {
@@ -78,6 +95,13 @@ fn judge(check: &Check, facts: &Facts, today: Date) -> Verdict {
         Some(note) => Verdict::Skip(format!("incomplete data: {note}")),
         None => Verdict::Pass,
     }
+}
+
+/// Seconds in whole microseconds: consumers print `run_time` with JavaScript's
+/// `Number.toString`, which turns anything below 1e-6 into `7.51e-7` (Heimdall shows "7.51es").
+pub fn whole_micros(d: std::time::Duration) -> f64 {
+    let micros = (d.as_nanos() + 500) / 1000;
+    micros as f64 / 1e6
 }
 
 fn result(code_desc: String, verdict: Verdict, started: Instant) -> CheckResult {
@@ -91,25 +115,54 @@ fn result(code_desc: String, verdict: Verdict, started: Instant) -> CheckResult 
         code_desc,
         status,
         message,
-        run_time: started.elapsed().as_secs_f64(),
+        run_time: whole_micros(started.elapsed()),
+    }
+}
+
+/// What a guard decided: go on with the checks, or stop with this one result.
+enum Guard {
+    Holds,
+    Stop(Verdict),
+    NotApplicable(String),
+}
+
+fn guard(check: &Check, facts: &Facts, today: Date, applicability: bool) -> Guard {
+    match judge(check, facts, today) {
+        Verdict::Pass => Guard::Holds,
+        Verdict::Fail(why) if applicability => {
+            Guard::NotApplicable(format!("not applicable: {why}"))
+        }
+        Verdict::Fail(why) => Guard::Stop(Verdict::Skip(format!(
+            "not reviewed: {why} (only_if: {})",
+            code_desc(check)
+        ))),
+        // Whether the control applies cannot be told: that is unknown, not "not applicable".
+        Verdict::Skip(why) if applicability => Guard::Stop(Verdict::Skip(format!(
+            "cannot tell whether this applies: {why}"
+        ))),
+        Verdict::Skip(why) => Guard::Stop(Verdict::Skip(why)),
+        Verdict::Error(why) => Guard::Stop(Verdict::Error(why)),
     }
 }
 
 pub fn evaluate_control(control: &Control, facts: &Facts, today: Date) -> ControlResult {
-    if let Some(guard) = &control.only_if {
+    let guards = [
+        (&control.only_applicable_if, true),
+        (&control.only_if, false),
+    ];
+    for (check, applicability) in guards {
+        let Some(check) = check else { continue };
         let started = Instant::now();
-        let skip = match judge(guard, facts, today) {
-            Verdict::Pass => None,
-            Verdict::Fail(why) => Some(Verdict::Skip(format!("not applicable: {why}"))),
-            Verdict::Skip(why) => Some(Verdict::Skip(why)),
-            Verdict::Error(why) => Some(Verdict::Error(why)),
+        let (verdict, not_applicable) = match guard(check, facts, today, applicability) {
+            Guard::Holds => continue,
+            Guard::Stop(v) => (v, false),
+            Guard::NotApplicable(why) => (Verdict::Skip(why), true),
         };
-        if let Some(verdict) = skip {
-            return ControlResult {
-                control: control.meta.clone(),
-                results: vec![result(code_desc(guard), verdict, started)],
-            };
-        }
+        return ControlResult {
+            control: control.meta.clone(),
+            results: vec![result(code_desc(check), verdict, started)],
+            not_applicable,
+        };
     }
     let results = control
         .checks
@@ -122,6 +175,7 @@ pub fn evaluate_control(control: &Control, facts: &Facts, today: Date) -> Contro
     ControlResult {
         control: control.meta.clone(),
         results,
+        not_applicable: false,
     }
 }
 
@@ -156,6 +210,7 @@ pub fn all_errors(profiles: &[Arc<Profile>], message: &str) -> Vec<ProfileResult
                         message: Some(message.to_string()),
                         run_time: 0.0,
                     }],
+                    not_applicable: false,
                 })
                 .collect(),
         })
@@ -255,15 +310,71 @@ mod tests {
         assert_eq!(r.status(), Status::Failed);
     }
 
+    const SHADOW_GUARD: &str = "      resource: file\n      path: /etc/shadow\n      expect: [{field: exists, equals: true}]\n";
+
     #[test]
-    fn only_if_makes_a_control_not_applicable() {
-        let guard = "    only_if:\n      resource: file\n      path: /etc/shadow\n      expect: [{field: exists, equals: true}]\n";
-        let p = profile(&format!("{guard}{MODE_CHECK}"));
+    fn only_applicable_if_makes_a_control_not_applicable() {
+        use crate::results::SafStatus;
+        let p = profile(&format!(
+            "    only_applicable_if:\n{SHADOW_GUARD}{MODE_CHECK}"
+        ));
         let r = run(&p, &facts_with("/etc/shadow", FileFact::Missing));
-        assert_eq!(r.status(), Status::Skipped);
+        assert_eq!(r.saf_status(), SafStatus::NotApplicable);
+        assert_eq!(r.impact(), 0.0);
+        assert_eq!(r.results.len(), 1, "the checks do not run");
         assert_eq!(
             r.reason(),
             Some("not applicable: /etc/shadow does not exist")
         );
+        // Unreadable: whether it applies is unknown, so it is not reviewed, not N/A.
+        let r = run(
+            &p,
+            &facts_with(
+                "/etc/shadow",
+                FileFact::Unreadable("permission denied".into()),
+            ),
+        );
+        assert_eq!(r.saf_status(), SafStatus::NotReviewed);
+        assert!(!r.not_applicable);
+        assert_eq!(
+            r.reason(),
+            Some("cannot tell whether this applies: cannot read /etc/shadow: permission denied")
+        );
+        // It applies: the checks decide, with the control's own impact.
+        let mut facts = facts_with("/etc/shadow", present(0o600, "", false));
+        facts
+            .files
+            .insert("/etc/passwd".into(), present(0o666, "", false));
+        let r = run(&p, &facts);
+        assert_eq!(
+            (r.saf_status(), r.impact()),
+            (SafStatus::Failed, 0.5),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn only_if_skips_a_control_as_not_reviewed() {
+        use crate::results::SafStatus;
+        let p = profile(&format!("    only_if:\n{SHADOW_GUARD}{MODE_CHECK}"));
+        let r = run(&p, &facts_with("/etc/shadow", FileFact::Missing));
+        assert_eq!(r.saf_status(), SafStatus::NotReviewed);
+        assert_eq!(r.impact(), 0.5);
+        assert_eq!(
+            r.reason(),
+            Some("not reviewed: /etc/shadow does not exist (only_if: file /etc/shadow: exists = true)")
+        );
+    }
+
+    #[test]
+    fn run_times_are_whole_microseconds() {
+        use std::time::Duration;
+        assert_eq!(whole_micros(Duration::from_nanos(751)), 1e-6);
+        assert_eq!(whole_micros(Duration::from_nanos(90)), 0.0);
+        assert_eq!(whole_micros(Duration::from_micros(1500)), 0.0015);
+        let p = profile(MODE_CHECK);
+        let r = run(&p, &facts_with("/etc/passwd", present(0o644, "", false)));
+        let t = r.results[0].run_time;
+        assert_eq!((t * 1e6).round(), t * 1e6, "{t}");
     }
 }

@@ -2,6 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::walk::Selector;
+pub use super::walk::WalkFact;
+
 use serde_json::Value;
 
 use super::matcher::Matcher;
@@ -33,7 +36,8 @@ pub struct ProbePlan {
     pub files: BTreeMap<String, FileWant>,
     /// `files` patterns, with whether the matches' content is needed.
     pub globs: BTreeMap<String, FileWant>,
-    pub walks: BTreeSet<WalkSpec>,
+    /// Each walk once, with the filters of every check that reads it (applied as it streams).
+    pub walks: BTreeMap<WalkSpec, Vec<Selector>>,
     pub process: bool,
     pub commands: BTreeSet<String>,
     pub pod: bool,
@@ -63,7 +67,7 @@ impl ProbePlan {
     pub fn for_profiles(profiles: &[Profile], max_file_size: u64) -> ProbePlan {
         let mut plan = ProbePlan::default();
         for control in profiles.iter().flat_map(|p| &p.controls) {
-            for check in control.checks.iter().chain(control.only_if.iter()) {
+            for check in control.all_checks() {
                 plan.add(check, max_file_size);
             }
         }
@@ -101,7 +105,11 @@ impl ProbePlan {
                 }
             }
             Resource::Walk(spec) => {
-                self.walks.insert(spec.clone());
+                let selectors = self.walks.entry(spec.clone()).or_default();
+                let selector = Selector::new(check.filter.as_ref());
+                if !selectors.contains(&selector) {
+                    selectors.push(selector);
+                }
             }
             Resource::Passwd => self.want(PASSWD, cap),
             Resource::Group => self.want(GROUP, cap),
@@ -232,17 +240,6 @@ pub enum FileFact {
 pub struct WalkEntry {
     pub path: String,
     pub stat: Stat,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WalkFact {
-    pub entries: Vec<WalkEntry>,
-    /// Stopped at `max_entries`.
-    pub truncated: bool,
-    /// Directories or files that could not be read (e.g. permission denied).
-    pub unreadable: u32,
-    /// The first of those, as the walker reported it.
-    pub unreadable_example: Option<String>,
 }
 
 /// The target's main process, from `/proc/<pid>/status`.

@@ -311,6 +311,77 @@ impl Matcher {
         self.eval_op(name, subject)
     }
 
+    /// Whether the value matches: the same answer as `eval(value).is_ok()`, without building
+    /// a message. Walk filters run this once per entry, so it must not allocate.
+    pub fn test(&self, value: &Value) -> bool {
+        let selected = match &self.field {
+            Some(f) => lookup(value, f),
+            None => (!value.is_null()).then_some(value),
+        };
+        const EMPTY: &Value = &Value::Array(Vec::new());
+        let v = match &self.op {
+            Op::Exists(want) => return selected.is_some() == *want,
+            Op::Not(m) => return !m.test(selected.unwrap_or(&Value::Null)),
+            Op::AllOf(ms) => {
+                let target = selected.unwrap_or(&Value::Null);
+                return ms.iter().all(|m| m.test(target));
+            }
+            Op::AnyOf(ms) => {
+                let target = selected.unwrap_or(&Value::Null);
+                return ms.iter().any(|m| m.test(target));
+            }
+            Op::Empty(_) | Op::All(_) | Op::None(_) | Op::Count(_) | Op::UniqueBy(_)
+                if selected.is_none() =>
+            {
+                EMPTY
+            }
+            _ => match selected {
+                Some(v) => v,
+                None => return false,
+            },
+        };
+        match &self.op {
+            Op::Equals(want) => loosely_equal(v, want),
+            Op::NotEquals(want) => !loosely_equal(v, want),
+            Op::OneOf(options) => options.iter().any(|o| loosely_equal(v, o)),
+            Op::Contains(want) => match (v, want) {
+                (Value::String(s), Value::String(w)) => s.contains(w.as_str()),
+                (Value::Array(items), w) => items.iter().any(|i| loosely_equal(i, w)),
+                _ => false,
+            },
+            Op::Regex(re) => match v {
+                Value::String(s) => re.is_match(s),
+                other => re.is_match(&other.to_string()),
+            },
+            Op::ModeAtMost(max) => v
+                .as_u64()
+                .is_some_and(|mode| (mode as u32) & 0o7777 & !max == 0),
+            Op::Cmp(op, bound) => as_f64(v).is_some_and(|n| match op {
+                CmpOp::Lt => n < *bound,
+                CmpOp::Le => n <= *bound,
+                CmpOp::Gt => n > *bound,
+                CmpOp::Ge => n >= *bound,
+            }),
+            Op::Empty(want) => {
+                let len = match v {
+                    Value::Array(a) => a.len(),
+                    Value::String(s) => s.trim().len(),
+                    Value::Object(o) => o.len(),
+                    _ => 1,
+                };
+                (len == 0) == *want
+            }
+            Op::All(m) => v.as_array().is_some_and(|a| a.iter().all(|i| m.test(i))),
+            Op::Any(m) => v.as_array().is_some_and(|a| a.iter().any(|i| m.test(i))),
+            Op::None(m) => v.as_array().is_some_and(|a| !a.iter().any(|i| m.test(i))),
+            Op::Count(m) => v.as_array().is_some_and(|a| m.test(&Value::from(a.len()))),
+            Op::UniqueBy(_) => self.eval_op("value", v).is_ok(),
+            Op::Exists(_) | Op::Not(_) | Op::AllOf(_) | Op::AnyOf(_) => {
+                unreachable!("handled above")
+            }
+        }
+    }
+
     fn eval_op(&self, name: &str, v: &Value) -> Result<(), String> {
         let shown = || show_field(name, v);
         match &self.op {
@@ -648,6 +719,56 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(re.contains("invalid 'regex'"), "{re}");
+    }
+
+    #[test]
+    fn test_agrees_with_eval_everywhere() {
+        let matchers = [
+            "{field: uid, equals: 0}",
+            "{field: uid, equals: '0'}",
+            "{field: uid, not_equals: 0}",
+            "{field: type, one_of: [file, directory]}",
+            "{field: name, contains: ss}",
+            "{field: groups, contains: 10}",
+            "{field: name, regex: '^s.*d$'}",
+            "{field: uid, regex: '^1'}",
+            "{field: mode, mode_at_most: '0644'}",
+            "{field: size, lt: 10}",
+            "{field: size, ge: 10}",
+            "{field: groups, empty: true}",
+            "{field: name, empty: false}",
+            "{field: groups, all: {lt: 100}}",
+            "{field: groups, any: {equals: 10}}",
+            "{field: groups, none: {equals: 10}}",
+            "{field: groups, count: {equals: 2}}",
+            "{field: people, unique_by: uid}",
+            "{field: missing, exists: false}",
+            "{field: name, exists: true}",
+            "{field: name, not: {regex: sh}}",
+            "{all_of: [{field: type, equals: file}, {field: world_writable, equals: true}]}",
+            "{any_of: [{field: setuid, equals: true}, {field: setgid, equals: true}]}",
+            "{field: missing, all: {equals: 1}}",
+            "{field: missing, equals: 1}",
+            "{empty: true}",
+        ];
+        let values = [
+            json!({"uid": 0, "name": "sshd", "type": "file", "mode": 0o644, "size": 3,
+                   "groups": [10, 20], "world_writable": true, "setuid": false, "setgid": true,
+                   "people": [{"uid": 1}, {"uid": 1}]}),
+            json!({"uid": "1000", "name": "", "type": "directory", "mode": 0o777, "size": "12",
+                   "groups": [], "world_writable": false, "setuid": false, "setgid": false,
+                   "people": [{"uid": 1}, {"uid": 2}]}),
+            json!({"uid": null, "name": 5, "mode": "x", "groups": "none"}),
+            json!([]),
+            json!([1]),
+            Value::Null,
+        ];
+        for text in matchers {
+            let matcher = m(text);
+            for v in &values {
+                assert_eq!(matcher.test(v), matcher.eval(v).is_ok(), "{text} on {v}");
+            }
+        }
     }
 
     #[test]

@@ -8,3 +8,4 @@ pub mod matcher;
 pub mod profile;
 pub mod resources;
 pub mod schema;
+pub mod walk;

@@ -41,12 +41,20 @@ pub struct Control {
     pub id: String,
     pub title: String,
     pub desc: String,
+    /// For an assessor: what is examined, and how (HDF description `check`).
+    pub check: Option<String>,
+    /// For an assessor: how to remediate (HDF description `fix`).
+    pub fix: Option<String>,
     pub impact: f64,
     #[serde(default)]
     pub tags: BTreeMap<String, Value>,
     #[serde(default)]
     pub refs: Vec<Reference>,
-    /// When this check does not hold, the control is skipped (not applicable here).
+    /// When this check does not pass, the control does not apply here: it is reported as
+    /// not applicable (impact 0) with the reason, as InSpec's `only_applicable_if`.
+    pub only_applicable_if: Option<Check>,
+    /// When this check does not pass, the control is not evaluated: it is skipped (not
+    /// reviewed) with the reason, as InSpec's `only_if`.
     pub only_if: Option<Check>,
     pub checks: Vec<Check>,
     /// 1-based line of the control in its file (filled in after parsing).
@@ -55,18 +63,32 @@ pub struct Control {
     /// What reports say of it (filled in after parsing).
     #[serde(skip)]
     pub meta: Arc<ControlMeta>,
+    /// The control's YAML source, as written in its file (HDF `code`).
+    #[serde(skip)]
+    pub code: String,
 }
 
 impl Control {
+    /// The guard checks (`only_applicable_if`, `only_if`) and then the checks.
+    pub fn all_checks(&self) -> impl Iterator<Item = &Check> {
+        self.only_applicable_if
+            .iter()
+            .chain(self.only_if.iter())
+            .chain(self.checks.iter())
+    }
+
     fn report_meta(&self) -> ControlMeta {
         ControlMeta {
             id: self.id.clone(),
             title: self.title.clone(),
             desc: self.desc.clone(),
+            check: self.check.clone(),
+            fix: self.fix.clone(),
             impact: self.impact,
             tags: self.tags.clone(),
             refs: self.refs.clone(),
             line: self.line,
+            code: self.code.clone(),
         }
     }
 }
@@ -129,7 +151,9 @@ pub struct WalkSpec {
 }
 
 pub const DEFAULT_WALK_DEPTH: u32 = 64;
-pub const DEFAULT_WALK_ENTRIES: u32 = 200_000;
+/// Entries cost CPU, not memory (filters run as the walk streams), so the default bound is
+/// far above any container image and lets `--root /` of a developer machine complete.
+pub const DEFAULT_WALK_ENTRIES: u32 = 5_000_000;
 
 /// One check: a resource and what must hold of it.
 #[derive(Debug, Clone, Deserialize)]
@@ -395,11 +419,20 @@ impl Profile {
                 message: "the profile has no controls: a scan with it would check nothing".into(),
             });
         }
+        let lines: Vec<&str> = text.lines().collect();
+        let starts: Vec<(usize, usize)> = raw
+            .controls
+            .iter()
+            .map(|c| (c.referenced.line() as usize, c.referenced.column() as usize))
+            .collect();
         let mut controls = Vec::with_capacity(raw.controls.len());
         let mut seen = BTreeMap::new();
-        for spanned in raw.controls {
+        for (i, spanned) in raw.controls.into_iter().enumerate() {
             let mut control = spanned.value;
-            control.line = spanned.referenced.line() as usize;
+            let (line, column) = starts[i];
+            let next = starts.get(i + 1).map(|s| s.0);
+            control.line = line;
+            control.code = control_source(&lines, line, column, next);
             let invalid = |message: String| ProfileError::Invalid {
                 file: source.to_string(),
                 line: control.line,
@@ -446,6 +479,47 @@ impl Profile {
             controls,
         })
     }
+}
+
+/// The text of the control that starts at 1-based `line` (its first key at 1-based `column`),
+/// up to the next control or the first line indented no deeper than its `- ` marker; trailing
+/// blank and comment lines are left out, and the block is dedented to the control's keys.
+fn control_source(lines: &[&str], line: usize, column: usize, next: Option<usize>) -> String {
+    if line == 0 || line > lines.len() {
+        return String::new();
+    }
+    let first = lines[line - 1];
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let dash = indent(first);
+    let body = column.saturating_sub(1).clamp(dash, first.len());
+    let end = next.map(|n| n - 1).unwrap_or(lines.len()).min(lines.len());
+    let mut block: Vec<&str> = vec![&first[body..]];
+    for l in &lines[line..end] {
+        let blank = l.trim().is_empty();
+        if !blank && indent(l) <= dash {
+            break;
+        }
+        block.push(l);
+    }
+    while block
+        .last()
+        .is_some_and(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        && block.len() > 1
+    {
+        block.pop();
+    }
+    let mut out = String::new();
+    for (i, l) in block.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+            let cut = indent(l).min(body);
+            out.push_str(l[cut..].trim_end());
+        } else {
+            out.push_str(l.trim_end());
+        }
+    }
+    out.push('\n');
+    out
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -528,6 +602,41 @@ controls:
         if !cfg!(debug_assertions) {
             assert!(big < std::time::Duration::from_secs(1), "{big:?}");
         }
+    }
+
+    #[test]
+    fn code_is_the_controls_yaml_source() {
+        let two = format!(
+            "{GOOD}\n  # next section\n  - id: c2\n    title: t\n    desc: d\n    check: |\n      Look.\n\n      Then look again.\n    impact: 0.5\n    checks:\n      - {{resource: passwd, expect: [{{unique_by: uid}}]}}\n\n# trailing\nname2: x\n"
+        );
+        let two = two.replace("\nname2: x\n", "\n");
+        let p = Profile::parse(&two, "t.yaml").unwrap();
+        let c1 = &p.controls[0].code;
+        assert!(c1.starts_with("id: c1\ntitle: passwd exists\n"), "{c1}");
+        assert!(c1.ends_with("- {field: exists, equals: true}\n"), "{c1}");
+        assert!(c1.contains("\nchecks:\n  - resource: file\n"), "{c1}");
+        assert!(!c1.contains("next section"), "{c1}");
+        let c2 = &p.controls[1];
+        assert_eq!(c2.line, 16);
+        assert!(
+            c2.code
+                .contains("check: |\n  Look.\n\n  Then look again.\n"),
+            "{}",
+            c2.code
+        );
+        assert!(
+            c2.code.ends_with("expect: [{unique_by: uid}]}\n"),
+            "{}",
+            c2.code
+        );
+        assert_eq!(c2.check.as_deref(), Some("Look.\n\nThen look again.\n"));
+        let flow = "name: t\ncontrols: [{id: a, title: t, desc: d, impact: 0.1, checks: [{resource: passwd, expect: [{unique_by: uid}]}]}]\n";
+        let p = Profile::parse(flow, "t.yaml").unwrap();
+        assert!(
+            p.controls[0].code.starts_with("{id: a,") || p.controls[0].code.starts_with("id: a"),
+            "{}",
+            p.controls[0].code
+        );
     }
 
     #[test]

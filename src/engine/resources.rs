@@ -5,10 +5,11 @@ use serde_json::{json, Map, Value};
 
 use super::eol;
 use super::facts::{
-    CommandFact, Facts, FileFact, Gathered, ProcessFact, Unavailable, WalkEntry, APK_INSTALLED,
-    DPKG_STATUS, DPKG_STATUS_D, GROUP, OS_RELEASE, PASSWD, SHADOW,
+    CommandFact, Facts, FileFact, Gathered, ProcessFact, Unavailable, APK_INSTALLED, DPKG_STATUS,
+    DPKG_STATUS_D, GROUP, OS_RELEASE, PASSWD, SHADOW,
 };
-use super::profile::Resource;
+use super::profile::{Resource, WalkSpec};
+use super::walk::{self, selector_key, MAX_KEPT_MATCHES};
 
 /// A resource's value, plus a note when it was built from incomplete data.
 pub struct Built {
@@ -41,42 +42,7 @@ pub fn build(resource: &Resource, facts: &Facts, today: Date) -> Gathered<Built>
             })
         }
         Resource::Files(patterns) => files_value(patterns, facts),
-        Resource::Walk(spec) => {
-            let walk = facts
-                .walks
-                .get(spec)
-                .ok_or_else(|| Unavailable::error("walk was not gathered"))?
-                .as_ref()
-                .map_err(Clone::clone)?;
-            let entries: Vec<Value> = walk.entries.iter().map(walk_entry_value).collect();
-            let mut notes = Vec::new();
-            if walk.truncated {
-                notes.push(format!(
-                    "walk stopped at {} entries (max_entries)",
-                    walk.entries.len()
-                ));
-            }
-            if walk.unreadable > 0 {
-                let what = if walk.unreadable == 1 {
-                    "path"
-                } else {
-                    "paths"
-                };
-                let example = walk
-                    .unreadable_example
-                    .as_deref()
-                    .map(|e| format!(" ({e})"))
-                    .unwrap_or_default();
-                notes.push(format!(
-                    "{} {what} could not be read{example}",
-                    walk.unreadable
-                ));
-            }
-            Ok(Built {
-                value: Value::Array(entries),
-                partial: (!notes.is_empty()).then(|| notes.join("; ")),
-            })
-        }
+        Resource::Walk(spec) => walk_matches(spec, None, facts),
         Resource::Passwd => text_file(facts, PASSWD).and_then(|t| full(parse_passwd(&t))),
         Resource::Group => text_file(facts, GROUP).and_then(|t| full(parse_group(&t))),
         Resource::Shadow => text_file(facts, SHADOW).and_then(|t| full(parse_shadow(&t))),
@@ -202,22 +168,70 @@ fn files_value(patterns: &[String], facts: &Facts) -> Gathered<Built> {
     })
 }
 
-fn walk_entry_value(e: &WalkEntry) -> Value {
-    let m = e.stat.mode;
-    let name = e.path.rsplit('/').next().unwrap_or(&e.path);
-    json!({
-        "path": e.path,
-        "name": name,
-        "type": e.stat.kind.name(),
-        "mode": m,
-        "uid": e.stat.uid,
-        "gid": e.stat.gid,
-        "size": e.stat.size,
-        "setuid": m & 0o4000 != 0,
-        "setgid": m & 0o2000 != 0,
-        "sticky": m & 0o1000 != 0,
-        "world_writable": m & 0o002 != 0,
-    })
+/// The entries of a walk that a check's filter selected (the filter ran as the walk streamed),
+/// with notes on what was not seen. The second note says when matches were counted but not
+/// all kept: it applies to failures too, whose message would otherwise undercount.
+pub fn walk_matches(
+    spec: &WalkSpec,
+    filter: Option<&super::matcher::Matcher>,
+    facts: &Facts,
+) -> Gathered<Built> {
+    Ok(walk_selection(spec, filter, facts)?.0)
+}
+
+pub(super) fn walk_selection(
+    spec: &WalkSpec,
+    filter: Option<&super::matcher::Matcher>,
+    facts: &Facts,
+) -> Gathered<(Built, Option<String>)> {
+    let walk = facts
+        .walks
+        .get(spec)
+        .ok_or_else(|| Unavailable::error("walk was not gathered"))?
+        .as_ref()
+        .map_err(Clone::clone)?;
+    let selection = walk
+        .selections
+        .get(&selector_key(filter))
+        .ok_or_else(|| Unavailable::error("walk filter was not applied"))?;
+    let entries: Vec<Value> = selection.kept.iter().map(walk::entry_value).collect();
+    let mut notes = Vec::new();
+    if walk.truncated {
+        notes.push(format!(
+            "walk stopped at {} entries (the walk's max_entries is {})",
+            walk.entries, spec.max_entries
+        ));
+    }
+    if walk.unreadable > 0 {
+        let what = if walk.unreadable == 1 {
+            "path"
+        } else {
+            "paths"
+        };
+        let example = walk
+            .unreadable_example
+            .as_deref()
+            .map(|e| format!(" ({e})"))
+            .unwrap_or_default();
+        notes.push(format!(
+            "{} {what} could not be read{example}",
+            walk.unreadable
+        ));
+    }
+    let cut = selection.cut().then(|| {
+        format!(
+            "{} entries matched; the first {MAX_KEPT_MATCHES} were kept",
+            selection.matched
+        )
+    });
+    notes.extend(cut.clone());
+    Ok((
+        Built {
+            value: Value::Array(entries),
+            partial: (!notes.is_empty()).then(|| notes.join("; ")),
+        },
+        cut,
+    ))
 }
 
 fn records(text: &str) -> impl Iterator<Item = Vec<&str>> {

@@ -12,7 +12,7 @@ use kube::Client;
 
 use super::shard::shard_of;
 use crate::kube::targets::{select_containers, ContainerTarget, TargetError};
-use crate::kube::{api_message, retry, status_code};
+use crate::kube::{api_message, status_code};
 
 /// Pods per LIST request (the API server's own chunking examples use 500).
 pub const DEFAULT_PAGE: u32 = 500;
@@ -86,7 +86,7 @@ pub async fn for_each_pod(
             lp = lp.continue_token(c);
         }
         stats.requests += 1;
-        match retry(|| api.list(&lp)).await {
+        match api.list(&lp).await {
             Ok(list) => {
                 stats.pages += 1;
                 for pod in list.items {

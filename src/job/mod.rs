@@ -485,6 +485,7 @@ async fn run_shard(a: RunArgs) -> Result<i32, RunError> {
         cluster: a.scan.cluster.clone(),
         user: a.scan.user.clone(),
         namespace: a.scan.namespace.clone(),
+        network: a.scan.network.settings(),
     })
     .await?;
     let query = list::ShardQuery {

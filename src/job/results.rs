@@ -9,7 +9,7 @@ use kube::api::{Api, ListParams, LogParams};
 use super::args::ResultsArgs;
 use super::{frame, wire, CONTAINER_NAME, LABEL_JOB, LABEL_MANAGED_BY, MANAGED_BY};
 use crate::kube::config::connect;
-use crate::kube::{api_message, retry, status_code};
+use crate::kube::{api_message, status_code};
 use crate::results::ContainerReport;
 use crate::run::RunError;
 
@@ -28,13 +28,13 @@ pub enum ShardOutcome {
 /// The Job `name`, or the newest Job of the CronJob `name`.
 async fn find_job(client: &kube::Client, ns: &str, name: &str) -> Result<Job, RunError> {
     let jobs: Api<Job> = Api::namespaced(client.clone(), ns);
-    match retry(|| jobs.get(name)).await {
+    match jobs.get(name).await {
         Ok(j) => return Ok(j),
         Err(e) if status_code(&e) == Some(404) => {}
         Err(e) => return Err(RunError::Io(api_message(&e, "get", "jobs", ns))),
     }
     let crons: Api<CronJob> = Api::namespaced(client.clone(), ns);
-    match retry(|| crons.get(name)).await {
+    match crons.get(name).await {
         Ok(_) => {}
         Err(e) if status_code(&e) == Some(404) => {
             return Err(RunError::Io(format!(
@@ -47,7 +47,8 @@ async fn find_job(client: &kube::Client, ns: &str, name: &str) -> Result<Job, Ru
     let lp = ListParams::default().labels(&format!(
         "{LABEL_MANAGED_BY}={MANAGED_BY},{LABEL_JOB}={name}"
     ));
-    let list = retry(|| jobs.list(&lp))
+    let list = jobs
+        .list(&lp)
         .await
         .map_err(|e| RunError::Io(api_message(&e, "list", "jobs", ns)))?;
     list.items
@@ -105,7 +106,8 @@ pub async fn gather(
         .max(1) as u32;
     let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
     let lp = ListParams::default().labels(&format!("{JOB_NAME_LABEL}={job_name}"));
-    let list = retry(|| pods.list(&lp))
+    let list = pods
+        .list(&lp)
         .await
         .map_err(|e| RunError::Io(api_message(&e, "list", "pods", ns)))?;
     let mut by_index: BTreeMap<u32, Vec<Pod>> = BTreeMap::new();
@@ -163,7 +165,7 @@ pub async fn gather(
             limit_bytes: Some(MAX_LOG_BYTES),
             ..Default::default()
         };
-        let log = match retry(|| pods.logs(&pod_name, &params)).await {
+        let log = match pods.logs(&pod_name, &params).await {
             Ok(l) => l,
             Err(e) => {
                 out.push(ShardOutcome::Missing(format!(

@@ -66,6 +66,9 @@ pub struct WireProfile {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WireControl {
     pub id: String,
+    /// Its only_if did not hold here (N/A).
+    #[serde(default)]
+    pub not_applicable: bool,
     pub results: Vec<WireCheck>,
 }
 
@@ -114,6 +117,7 @@ impl WireReport {
                         .iter()
                         .map(|c| WireControl {
                             id: c.control.id.clone(),
+                            not_applicable: c.not_applicable,
                             results: c
                                 .results
                                 .iter()
@@ -164,6 +168,7 @@ impl WireReport {
                 }
                 controls.push(ControlResult {
                     control: control.meta.clone(),
+                    not_applicable: wc.not_applicable,
                     results,
                 });
             }

@@ -1,10 +1,8 @@
 //! Talking to the cluster: kubeconfig and contexts, targets, permissions, retries.
 
 pub mod config;
+pub mod resilience;
 pub mod targets;
-
-use std::future::Future;
-use std::time::Duration;
 
 use k8s_openapi::api::authorization::v1::{
     ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
@@ -17,40 +15,6 @@ pub fn status_code(e: &kube::Error) -> Option<u16> {
     match e {
         kube::Error::Api(s) => Some(s.code),
         _ => None,
-    }
-}
-
-/// Worth another try: throttling, server errors, and connection trouble.
-fn transient(e: &kube::Error) -> bool {
-    match e {
-        kube::Error::Api(s) => s.code == 429 || s.code >= 500,
-        kube::Error::HyperError(_) | kube::Error::Service(_) => true,
-        _ => false,
-    }
-}
-
-const ATTEMPTS: u32 = 4;
-
-/// Retry a read-only API call on transient failures, with exponential backoff and jitter.
-pub async fn retry<T, F, Fut>(mut call: F) -> Result<T, kube::Error>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, kube::Error>>,
-{
-    let mut attempt = 0;
-    loop {
-        match call().await {
-            Err(e) if transient(&e) && attempt + 1 < ATTEMPTS => {
-                let base = 200u64 << attempt;
-                let mut b = [0u8; 2];
-                let jitter = getrandom::fill(&mut b)
-                    .map(|_| u64::from(u16::from_le_bytes(b)) % base)
-                    .unwrap_or(0);
-                tokio::time::sleep(Duration::from_millis(base + jitter)).await;
-                attempt += 1;
-            }
-            other => return other,
-        }
     }
 }
 
@@ -68,6 +32,20 @@ pub fn api_message(e: &kube::Error, verb: &str, resource: &str, namespace: &str)
         kube::Error::Api(s) => format!(
             "{verb} {resource} in \"{namespace}\" failed: {} ({})",
             s.message, s.code
+        ),
+        kube::Error::Service(s) if resilience::find(s.as_ref()).is_some() => {
+            // Circuit open, or no answer in time: the cause, with what to do.
+            let r = resilience::find(s.as_ref())
+                .map(|r| r.to_string())
+                .unwrap_or_default();
+            format!(
+                "{verb} {resource} in \"{namespace}\": {r}; check the API server (kubectl cluster-info) \
+                 or raise --request-timeout"
+            )
+        }
+        kube::Error::Auth(a) => format!(
+            "the credentials of the kubeconfig user cannot be used ({a}); check its token, \
+             tokenFile or exec plugin"
         ),
         kube::Error::HyperError(_) | kube::Error::Service(_) => format!(
             "cannot reach the Kubernetes API server ({}); check that the cluster of the current \
@@ -151,7 +129,7 @@ pub async fn can_i(
     };
     let api: Api<SelfSubjectAccessReview> = Api::all(client.clone());
     let params = PostParams::default();
-    let answer = retry(|| api.create(&params, &review)).await.ok()?;
+    let answer = api.create(&params, &review).await.ok()?;
     answer.status.map(|s| s.allowed)
 }
 

@@ -6,7 +6,7 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, ListParams};
 use kube::Client;
 
-use super::{api_message, retry, status_code};
+use super::{api_message, status_code};
 
 /// What to look for, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -195,11 +195,12 @@ pub async fn resolve(client: &Client, q: &TargetQuery) -> (Vec<ContainerTarget>,
                 continue;
             }
         };
-        match retry(|| ns_api.get(&name)).await {
+        match ns_api.get(&name).await {
             Ok(pod) => pods.push(Arc::new(pod)),
             Err(e) if status_code(&e) == Some(404) => {
                 let everything = ListParams::default();
-                let known = retry(|| ns_api.list(&everything))
+                let known = ns_api
+                    .list(&everything)
                     .await
                     .map(|l| {
                         l.items
@@ -243,7 +244,7 @@ pub async fn resolve(client: &Client, q: &TargetQuery) -> (Vec<ContainerTarget>,
         } else {
             format!("namespace \"{}\"", q.namespace)
         };
-        match retry(|| api.list(&lp)).await {
+        match api.list(&lp).await {
             Ok(list) if list.items.is_empty() => {
                 let what = q
                     .selector

@@ -144,13 +144,17 @@ fn write_suite(
                     "      <skipped>{}</skipped>",
                     text(ctl.reason().unwrap_or("not reviewed"))
                 )),
-                SafStatus::NotApplicable => Some(format!(
-                    "      <skipped>{}</skipped>",
-                    text(&format!(
-                        "not applicable (impact 0){}",
-                        ctl.reason().map(|m| format!(": {m}")).unwrap_or_default()
-                    ))
-                )),
+                SafStatus::NotApplicable => {
+                    // only_applicable_if's reason already says "not applicable: …".
+                    let why = match ctl.reason() {
+                        Some(m) if m.starts_with("not applicable") => {
+                            m.replacen("not applicable", "not applicable (impact 0)", 1)
+                        }
+                        Some(m) => format!("not applicable (impact 0): {m}"),
+                        None => "not applicable (impact 0)".into(),
+                    };
+                    Some(format!("      <skipped>{}</skipped>", text(&why)))
+                }
                 SafStatus::Failed => Some(format!(
                     "      <failure message=\"{}\" type=\"failed\">{}</failure>",
                     attr(ctl.reason().unwrap_or("failed")),

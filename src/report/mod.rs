@@ -163,6 +163,7 @@ pub(crate) mod testdata {
                 url: Some("https://example.org/cis#1.2".into()),
             }],
             line: 7,
+            ..Default::default()
         })
     }
 
@@ -192,6 +193,7 @@ pub(crate) mod testdata {
         let cr = |c: Arc<ControlMeta>, results: Vec<CheckResult>| ControlResult {
             control: c,
             results,
+            not_applicable: false,
         };
         let controls = vec![
             cr(
@@ -266,6 +268,7 @@ pub(crate) mod testdata {
                         message: Some("RBAC denies create on pods/exec".into()),
                         run_time: 0.0,
                     }],
+                    not_applicable: false,
                 }],
             }],
             error: Some("RBAC denies create on pods/exec".into()),

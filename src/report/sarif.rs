@@ -83,10 +83,27 @@ fn tags(c: &ControlResult) -> Vec<String> {
     tags
 }
 
+/// A readable rule name distinct from the id (SARIF1001): the title in PascalCase,
+/// `/etc/passwd mode <= 0644, owner root` → `EtcPasswdMode0644OwnerRoot`.
+fn rule_name(title: &str) -> String {
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            let first = chars.next().map(|c| c.to_uppercase().to_string());
+            first.unwrap_or_default() + chars.as_str()
+        })
+        .collect()
+}
+
 fn rule(c: &ControlResult, profile: &str) -> Value {
     let ctl = &c.control;
     let sev = c.severity();
     let mut help = one_line(&ctl.desc);
+    if let Some(fix) = &ctl.fix {
+        help.push_str(&format!(" Fix: {}", one_line(fix)));
+    }
     let refs: Vec<String> = ctl
         .refs
         .iter()
@@ -103,7 +120,6 @@ fn rule(c: &ControlResult, profile: &str) -> Value {
     }
     let mut rule = json!({
         "id": ctl.id,
-        "name": ctl.id,
         "shortDescription": {"text": one_line(&ctl.title)},
         "fullDescription": {"text": one_line(&ctl.desc)},
         "help": {"text": help},
@@ -112,10 +128,14 @@ fn rule(c: &ControlResult, profile: &str) -> Value {
             "tags": tags(c),
             "security-severity": security_severity(sev),
             "severity": sev.name(),
-            "impact": ctl.impact,
+            "impact": c.impact(),
             "profile": profile,
         },
     });
+    let name = rule_name(&ctl.title);
+    if !name.is_empty() && name != ctl.id {
+        rule["name"] = json!(name);
+    }
     if let Some(url) = ctl
         .refs
         .iter()
@@ -270,6 +290,16 @@ mod tests {
     use crate::report::testdata;
 
     #[test]
+    fn rule_names_are_pascal_case_titles() {
+        assert_eq!(
+            rule_name("/etc/passwd mode <= 0644, owner root"),
+            "EtcPasswdMode0644OwnerRoot"
+        );
+        assert_eq!(rule_name("no_new_privs is set"), "NoNewPrivsIsSet");
+        assert_eq!(rule_name("<>"), "");
+    }
+
+    #[test]
     fn uris_name_the_container() {
         let t = Target {
             namespace: Some("shop".into()),
@@ -302,6 +332,13 @@ mod tests {
         assert_eq!(rules[1]["properties"]["security-severity"], "9.5");
         assert_eq!(rules[2]["defaultConfiguration"]["level"], "note");
         assert_eq!(rules[1]["helpUri"], "https://example.org/cis#1.2");
+        assert_eq!(rules[1]["name"], "FailsBadlyLoudly");
+        for r in rules {
+            assert_ne!(
+                r["name"], r["id"],
+                "SARIF1001: a rule name must differ from its id"
+            );
+        }
         assert_eq!(
             rules[1]["properties"]["tags"],
             json!(["security", "compliance", "nist:AC-6", "nist:CM-6"])

@@ -14,11 +14,17 @@ pub struct ControlMeta {
     pub id: String,
     pub title: String,
     pub desc: String,
+    /// For an assessor: what is examined (HDF description `check`).
+    pub check: Option<String>,
+    /// For an assessor: how to remediate (HDF description `fix`).
+    pub fix: Option<String>,
     pub impact: f64,
     pub tags: BTreeMap<String, Value>,
     pub refs: Vec<Reference>,
     /// 1-based line of the control in its profile file.
     pub line: usize,
+    /// The control's YAML source, as written in its file (HDF `code`).
+    pub code: String,
 }
 
 /// A control's reference (HDF `refs`).
@@ -81,6 +87,9 @@ pub struct CheckResult {
 pub struct ControlResult {
     pub control: Arc<ControlMeta>,
     pub results: Vec<CheckResult>,
+    /// `only_applicable_if` did not hold: the control is reported with impact 0 (not
+    /// applicable), its reason in the result's skip message.
+    pub not_applicable: bool,
 }
 
 /// The status SAF and Heimdall give a control.
@@ -154,9 +163,13 @@ impl Severity {
 
     /// SAF/Heimdall: `severityoverride`, else a valid `severity` tag, else from impact.
     pub fn of(control: &ControlMeta) -> Severity {
+        Severity::of_tags(&control.tags, control.impact)
+    }
+
+    /// The same from the tags and the impact as reported.
+    pub fn of_tags(tags: &BTreeMap<String, Value>, impact: f64) -> Severity {
         for tag in ["severityoverride", "severity"] {
-            if let Some(s) = control
-                .tags
+            if let Some(s) = tags
                 .get(tag)
                 .and_then(Value::as_str)
                 .and_then(Severity::parse)
@@ -164,7 +177,7 @@ impl Severity {
                 return s;
             }
         }
-        match control.impact {
+        match impact {
             i if i < 0.1 => Severity::None,
             i if i < 0.4 => Severity::Low,
             i if i < 0.7 => Severity::Medium,
@@ -194,7 +207,7 @@ impl ControlResult {
         let has = |s| self.results.iter().any(|r: &CheckResult| r.status == s);
         if has(Status::Error) {
             SafStatus::ProfileError
-        } else if self.control.impact == 0.0 {
+        } else if self.impact() == 0.0 {
             SafStatus::NotApplicable
         } else if self.results.is_empty() {
             SafStatus::ProfileError
@@ -207,8 +220,17 @@ impl ControlResult {
         }
     }
 
+    /// The impact as reported: 0 when the control does not apply here.
+    pub fn impact(&self) -> f64 {
+        if self.not_applicable {
+            0.0
+        } else {
+            self.control.impact
+        }
+    }
+
     pub fn severity(&self) -> Severity {
-        Severity::of(&self.control)
+        Severity::of_tags(&self.control.tags, self.impact())
     }
 
     /// The first message worth showing: from a failure, an error, or a skip. A passed
@@ -390,6 +412,7 @@ mod tests {
                     run_time: 0.0,
                 })
                 .collect(),
+            not_applicable: false,
         }
     }
 
