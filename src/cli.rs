@@ -12,6 +12,11 @@ Examples:
   # Scan one container, in another namespace and context
   kubectl cinc-scan web-0 -c app -n shop --context prod
 
+  # Scan the current pods of workloads (kubectl's TYPE/NAME), or of the objects of manifests
+  kubectl cinc-scan deploy/web sts/db cronjob/nightly -n shop
+  kubectl cinc-scan -f k8s/ -R
+  helm template ./chart | kubectl cinc-scan -f -
+
   # Scan every pod with a label, and keep HDF results for Heimdall or the SAF CLI
   kubectl cinc-scan -l app=web -o json | jq -r '.platform.target_id'
   kubectl cinc-scan -l app=web --output-dir results/
@@ -43,8 +48,11 @@ Exit codes: 0 all passed, 100 a control failed, 101 only skipped (none failed),
     version = crate::VERSION_LONG,
     about = "Run compliance and hardening checks inside running Kubernetes containers",
     long_about = "Run compliance and hardening checks inside running Kubernetes containers.\n\n\
-        Targets are pods (`pod/NAME` or `NAME`), pods matched by a label selector (-l), or every \
-        pod of the namespace (--all). Each running app container is scanned through the \
+        Targets are pods (`pod/NAME` or `NAME`), workloads whose current pods are scanned \
+        (`deploy/NAME`, `sts/`, `ds/`, `rs/`, `rc/`, `job/`, and `cronjob/NAME` for its active \
+        jobs), the Pods and workloads of manifests (-f), pods matched by a label selector (-l), \
+        or every pod of the namespace (--all). Each running app container (and native sidecar) \
+        is scanned through the \
         Kubernetes API with one read-only probe; nothing in the container is changed. Results \
         print as a table, or as HDF JSON (InSpec exec-json) with -o json.",
     after_help = EXAMPLES,
@@ -196,9 +204,19 @@ pub enum ColorChoice {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Pods to scan: pod/NAME, pods/NAME, po/NAME or NAME
+    /// Pods or workloads to scan: NAME, pod/NAME, deploy/NAME, sts/NAME, ds/NAME, rs/NAME,
+    /// rc/NAME, job/NAME, cronjob/NAME (its active jobs); kubectl's plural and long names work too
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
+
+    /// Scan the live Pods and workloads of a manifest: a file, a directory of .yaml/.yml/.json
+    /// files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)
+    #[arg(short = 'f', long = "filename", value_name = "FILE", conflicts_with_all = ["targets", "selector", "all", "all_namespaces"])]
+    pub filenames: Vec<PathBuf>,
+
+    /// With -f DIR, read its subdirectories too
+    #[arg(short = 'R', long, requires = "filenames")]
+    pub recursive: bool,
 
     /// Namespace of the targets (default: the context's namespace)
     #[arg(short = 'n', long, value_name = "NAMESPACE")]
@@ -216,7 +234,8 @@ pub struct ScanArgs {
     #[arg(long)]
     pub all: bool,
 
-    /// Container to scan (repeatable; default: every running app container)
+    /// Container to scan, an app container or a running init container (repeatable; default:
+    /// every app container and native sidecar)
     #[arg(short = 'c', long = "container", value_name = "NAME")]
     pub containers: Vec<String>,
 
@@ -272,7 +291,7 @@ pub struct ScanArgs {
     pub debug_profile: crate::access::debug::DebugProfile,
 
     /// Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["targets", "selector", "all", "all_namespaces", "containers"])]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["targets", "filenames", "selector", "all", "all_namespaces", "containers"])]
     pub root: Option<PathBuf>,
 
     /// Time limit for each container, e.g. 90s, 2m (0 for none)

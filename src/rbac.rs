@@ -10,6 +10,16 @@ const RULES: &str = "\
 - apiGroups: [\"\"]
   resources: [pods/exec]
   verbs: [get, create]
+# Targets like deploy/web, cronjob/nightly and -f manifests: the workload, then its pods.
+- apiGroups: [\"\"]
+  resources: [replicationcontrollers]
+  verbs: [get, list]
+- apiGroups: [apps]
+  resources: [deployments, replicasets, statefulsets, daemonsets]
+  verbs: [get, list]
+- apiGroups: [batch]
+  resources: [jobs, cronjobs]
+  verbs: [get, list]
 ";
 
 /// Only for distroless containers: adding the ephemeral debug container.
@@ -167,6 +177,14 @@ mod tests {
         assert!(m.contains("resources: [pods/exec]\n  verbs: [get, create]"));
         assert!(m.contains("resources: [pods/ephemeralcontainers]\n  verbs: [patch]"));
         assert!(!m.contains("delete") && !m.contains("secrets") && !m.contains('*'));
+        // Workload targets: read-only, and every kind a target can name.
+        assert!(m.contains("resources: [deployments, replicasets, statefulsets, daemonsets]\n  verbs: [get, list]"));
+        assert!(m.contains("resources: [jobs, cronjobs]\n  verbs: [get, list]"));
+        assert!(m.contains("resources: [replicationcontrollers]\n  verbs: [get, list]"));
+        for kind in crate::kube::targets::Kind::ALL {
+            assert!(m.contains(kind.plural()), "{} missing from the Role", kind.plural());
+        }
+        assert!(!m.contains("patch, ") && !m.contains("update"));
         let no_debug = manifest("shop", "scanner", false, false);
         assert!(!no_debug.contains("ephemeralcontainers"));
         let cluster = manifest("shop", "scanner", true, true);

@@ -383,15 +383,20 @@ fn error_report(ctx: &ScanContext, target: Target, message: String) -> Container
 
 fn target_of(t: &ContainerTarget) -> Target {
     let pod = &t.pod;
-    let status = pod
-        .status
-        .as_ref()
-        .and_then(|s| s.container_statuses.as_ref())
-        .and_then(|l| l.iter().find(|c| c.name == t.container));
-    let spec_image = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.containers.iter().find(|c| c.name == t.container))
+    let st = pod.status.as_ref();
+    let status = [
+        st.and_then(|s| s.container_statuses.as_ref()),
+        st.and_then(|s| s.init_container_statuses.as_ref()),
+    ]
+    .into_iter()
+    .flatten()
+    .flatten()
+    .find(|c| c.name == t.container);
+    let spec = pod.spec.as_ref();
+    let spec_image = spec
+        .into_iter()
+        .flat_map(|s| s.containers.iter().chain(s.init_containers.iter().flatten()))
+        .find(|c| c.name == t.container)
         .and_then(|c| c.image.clone());
     Target {
         namespace: Some(t.namespace.clone()),
@@ -401,7 +406,8 @@ fn target_of(t: &ContainerTarget) -> Target {
         image_id: status.map(|s| s.image_id.clone()).filter(|s| !s.is_empty()),
         node: pod.spec.as_ref().and_then(|s| s.node_name.clone()),
         root: None,
-        access: "exec".into(),
+        // Nothing reaches a container that is not scanned.
+        access: if t.unscannable.is_some() { "none" } else { "exec" }.into(),
         access_detail: None,
     }
 }
@@ -418,12 +424,13 @@ fn pod_json(pod: &Pod, container: &str) -> serde_json::Value {
 fn validate(args: &ScanArgs) -> Result<(), RunError> {
     if args.root.is_none()
         && args.targets.is_empty()
+        && args.filenames.is_empty()
         && args.selector.is_none()
         && !args.all
         && !args.all_namespaces
     {
         return Err(RunError::Usage(
-            "nothing to scan: give pod/NAME, -l SELECTOR, --all, -A, or --root DIR \
+            "nothing to scan: give pod/NAME, deploy/NAME, -f FILE, -l SELECTOR, --all, -A, or --root DIR \
              (see `kubectl cinc-scan --help`)"
                 .into(),
         ));
@@ -495,21 +502,43 @@ async fn scan(args: ScanArgs) -> Result<i32, RunError> {
                 user: args.user.clone(),
                 namespace: args.namespace.clone(),
             };
+            let manifests = if args.filenames.is_empty() {
+                Default::default()
+            } else {
+                crate::kube::manifest::load(
+                    &args.filenames,
+                    args.recursive,
+                    &mut std::io::stdin().lock(),
+                )
+                .map_err(|e| RunError::Usage(e.to_string()))?
+            };
             let conn = connect(&cluster).await?;
+            if !args.quiet {
+                for s in &manifests.skipped {
+                    eprintln!("note: not a Pod or workload, skipped: {s}");
+                }
+            }
             let query = TargetQuery {
                 names: args.targets.clone(),
+                objects: manifests.objects,
                 selector: args.selector.clone(),
                 all: args.all,
                 all_namespaces: args.all_namespaces,
                 namespace: conn.namespace.clone(),
                 containers: args.containers.clone(),
             };
-            let (targets, target_errors) = resolve(&conn.client, &query).await;
-            for e in &target_errors {
+            let resolved = resolve(&conn.client, &query).await;
+            let targets = resolved.targets;
+            for e in &resolved.errors {
                 if !args.quiet {
                     eprintln!("error: {e}");
                 }
                 errored = true;
+            }
+            if !args.quiet {
+                for n in &resolved.not_scanned {
+                    eprintln!("note: not scanned: {n}");
+                }
             }
             let progress = Arc::new(Progress::new(show_progress, targets.len() as u64));
             let (reports, was_interrupted) = scan_targets(
@@ -580,6 +609,8 @@ async fn scan_targets(
             let report = if let Some(why) = &t.unscannable {
                 error_report(&ctx, target, why.clone())
             } else if !missing.is_empty() {
+                let mut target = target;
+                target.access = "none".into();
                 let msg = format!(
                     "RBAC denies {} in namespace \"{}\"; a scan by exec needs get on pods and create on pods/exec",
                     missing.join(", "),

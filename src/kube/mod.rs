@@ -1,6 +1,7 @@
 //! Talking to the cluster: kubeconfig and contexts, targets, permissions, retries.
 
 pub mod config;
+pub mod manifest;
 pub mod targets;
 
 use std::future::Future;
