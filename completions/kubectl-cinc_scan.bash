@@ -86,12 +86,20 @@ _kubectl__cinc_scan() {
 
     case "${cmd}" in
         kubectl__cinc_scan)
-            opts="-n -A -l -c -o -q -h -V --namespace --all-namespaces --selector --all --container --context --cluster --user --kubeconfig --profile --output --output-dir --access --debug-image --debug-pull-policy --debug-ttl --debug-profile --root --timeout --concurrency --max-file-size --quiet --no-progress --color --threshold --threshold-inline --report --post-results --post-token-env --post-token-file --post-ca-file --post-timeout --post-retries --help --version profiles completion rbac token help"
+            opts="-f -R -n -A -l -c -o -q -h -V --filename --recursive --namespace --all-namespaces --selector --all --container --context --cluster --user --kubeconfig --profile --output --output-dir --access --debug-image --debug-pull-policy --debug-ttl --debug-profile --root --timeout --concurrency --max-file-size --quiet --no-progress --color --threshold --threshold-inline --report --post-results --post-token-env --post-token-file --post-ca-file --post-timeout --post-retries --help --version profiles completion rbac token help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_cinc_scan_global_optspecs
-    string join \n n/namespace= A/all-namespaces l/selector= all c/container= context= cluster= user= kubeconfig= profile= o/output= output-dir= access= debug-image= debug-pull-policy= debug-ttl= debug-profile= root= timeout= concurrency= max-file-size= q/quiet no-progress color= threshold= threshold-inline= report= post-results= post-token-env= post-token-file= post-ca-file= post-timeout= post-retries= h/help V/version
+    string join \n f/filename= R/recursive n/namespace= A/all-namespaces l/selector= all c/container= context= cluster= user= kubeconfig= profile= o/output= output-dir= access= debug-image= debug-pull-policy= debug-ttl= debug-profile= root= timeout= concurrency= max-file-size= q/quiet no-progress color= threshold= threshold-inline= report= post-results= post-token-env= post-token-file= post-ca-file= post-timeout= post-retries= h/help V/version
 end
 
 function __fish_kubectl_cinc_scan_needs_command
@@ -24,9 +24,10 @@ function __fish_kubectl_cinc_scan_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s f -l filename -d 'Scan the live Pods and workloads of a manifest: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s n -l namespace -d 'Namespace of the targets (default: the context\'s namespace)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s l -l selector -d 'Label selector, e.g. -l app=web,tier!=cache' -r
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s c -l container -d 'Container to scan (repeatable; default: every running app container)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s c -l container -d 'Container to scan, an app container or a running init container (repeatable; default: every app container and native sidecar)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l cluster -d 'The kubeconfig cluster to use' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l user -d 'The kubeconfig user to use' -r
@@ -67,6 +68,7 @@ complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l pos
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l post-ca-file -d 'PEM bundle of the CAs to trust for --post-results (instead of the system\'s)' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l post-timeout -d 'Time limit for each POST, e.g. 30s' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l post-retries -d 'Retries of a POST after a 5xx, 429 or connection error (with backoff and jitter)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s R -l recursive -d 'With -f DIR, read its subdirectories too'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s A -l all-namespaces -d 'Look for pods in every namespace (with -l, --all, or alone)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l all -d 'Scan every pod of the namespace'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s q -l quiet -d 'Print only results: no progress, no notes on stderr'

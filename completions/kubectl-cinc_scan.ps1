@@ -21,12 +21,14 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
 
     $completions = @(switch ($command) {
         'kubectl-cinc_scan' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Scan the live Pods and workloads of a manifest: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Scan the live Pods and workloads of a manifest: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the targets (default: the context''s namespace)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the targets (default: the context''s namespace)')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Label selector, e.g. -l app=web,tier!=cache')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Label selector, e.g. -l app=web,tier!=cache')
-            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Container to scan (repeatable; default: every running app container)')
-            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'Container to scan (repeatable; default: every running app container)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Container to scan, an app container or a running init container (repeatable; default: every app container and native sidecar)')
+            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'Container to scan, an app container or a running init container (repeatable; default: every app container and native sidecar)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use')
@@ -54,6 +56,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             [CompletionResult]::new('--post-ca-file', '--post-ca-file', [CompletionResultType]::ParameterName, 'PEM bundle of the CAs to trust for --post-results (instead of the system''s)')
             [CompletionResult]::new('--post-timeout', '--post-timeout', [CompletionResultType]::ParameterName, 'Time limit for each POST, e.g. 30s')
             [CompletionResult]::new('--post-retries', '--post-retries', [CompletionResultType]::ParameterName, 'Retries of a POST after a 5xx, 429 or connection error (with backoff and jitter)')
+            [CompletionResult]::new('-R', '-R ', [CompletionResultType]::ParameterName, 'With -f DIR, read its subdirectories too')
+            [CompletionResult]::new('--recursive', '--recursive', [CompletionResultType]::ParameterName, 'With -f DIR, read its subdirectories too')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Look for pods in every namespace (with -l, --all, or alone)')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Look for pods in every namespace (with -l, --all, or alone)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Scan every pod of the namespace')

@@ -15,12 +15,14 @@ _kubectl-cinc_scan() {
 
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
+'(-l --selector --all -A --all-namespaces)*-f+[Scan the live Pods and workloads of a manifest\: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)]:FILE:_files' \
+'(-l --selector --all -A --all-namespaces)*--filename=[Scan the live Pods and workloads of a manifest\: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)]:FILE:_files' \
 '-n+[Namespace of the targets (default\: the context'\''s namespace)]:NAMESPACE:_default' \
 '--namespace=[Namespace of the targets (default\: the context'\''s namespace)]:NAMESPACE:_default' \
 '-l+[Label selector, e.g. -l app=web,tier!=cache]:SELECTOR:_default' \
 '--selector=[Label selector, e.g. -l app=web,tier!=cache]:SELECTOR:_default' \
-'*-c+[Container to scan (repeatable; default\: every running app container)]:NAME:_default' \
-'*--container=[Container to scan (repeatable; default\: every running app container)]:NAME:_default' \
+'*-c+[Container to scan, an app container or a running init container (repeatable; default\: every app container and native sidecar)]:NAME:_default' \
+'*--container=[Container to scan, an app container or a running init container (repeatable; default\: every app container and native sidecar)]:NAME:_default' \
 '--context=[The kubeconfig context to use]:NAME:_default' \
 '--cluster=[The kubeconfig cluster to use]:NAME:_default' \
 '--user=[The kubeconfig user to use]:NAME:_default' \
@@ -48,7 +50,7 @@ restricted\:"Non-root, all capabilities dropped, no privilege escalation, Runtim
 baseline\:"No security context\: the debug image'\''s user with the runtime'\''s default capabilities"
 general\:"Adds SYS_PTRACE\: reads any target, needs a namespace that allows it"
 sysadmin\:"Privileged"))' \
-'(-l --selector --all -A --all-namespaces -c --container)--root=[Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)]:DIR:_files' \
+'(-f --filename -l --selector --all -A --all-namespaces -c --container)--root=[Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)]:DIR:_files' \
 '--timeout=[Time limit for each container, e.g. 90s, 2m (0 for none)]:DURATION:_default' \
 '--concurrency=[How many containers to scan at once]:N:_default' \
 '--max-file-size=[Largest file content read per file, in bytes (e.g. 1048576, 512Ki, 4Mi)]:BYTES:_default' \
@@ -62,6 +64,8 @@ sysadmin\:"Privileged"))' \
 '--post-ca-file=[PEM bundle of the CAs to trust for --post-results (instead of the system'\''s)]:PEM:_files' \
 '--post-timeout=[Time limit for each POST, e.g. 30s]:DURATION:_default' \
 '--post-retries=[Retries of a POST after a 5xx, 429 or connection error (with backoff and jitter)]:N:_default' \
+'-R[With -f DIR, read its subdirectories too]' \
+'--recursive[With -f DIR, read its subdirectories too]' \
 '-A[Look for pods in every namespace (with -l, --all, or alone)]' \
 '--all-namespaces[Look for pods in every namespace (with -l, --all, or alone)]' \
 '--all[Scan every pod of the namespace]' \
@@ -72,7 +76,7 @@ sysadmin\:"Privileged"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::targets -- Pods to scan\: pod/NAME, pods/NAME, po/NAME or NAME:_default' \
+'::targets -- Pods or workloads to scan\: NAME, pod/NAME, deploy/NAME, sts/NAME, ds/NAME, rs/NAME, rc/NAME, job/NAME, cronjob/NAME (its active jobs); kubectl'\''s plural and long names work too:_default' \
 ":: :_kubectl-cinc_scan_commands" \
 "*::: :->kubectl cinc-scan" \
 && ret=0

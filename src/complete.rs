@@ -227,7 +227,7 @@ fn value_want(arg: &Arg) -> Want {
         "user" => Want::Users,
         "containers" => Want::Containers,
         "profiles" => Want::Profiles,
-        "kubeconfig" => Want::Files,
+        "kubeconfig" | "filenames" => Want::Files,
         "output_dir" | "root" => Want::Dirs,
         _ => Want::Nothing,
     }
@@ -727,6 +727,7 @@ mod tests {
         assert_eq!(req(&["--kubeconfig"], "").want, Want::Files);
         assert_eq!(req(&["--root"], "").want, Want::Dirs);
         assert_eq!(req(&["--output-dir"], "").want, Want::Dirs);
+        assert_eq!(req(&["-f"], "").want, Want::Files);
         assert_eq!(req(&["-l"], "").want, Want::Nothing);
         assert_eq!(req(&["--timeout"], "").want, Want::Nothing);
     }

@@ -178,11 +178,17 @@ mod tests {
         assert!(m.contains("resources: [pods/ephemeralcontainers]\n  verbs: [patch]"));
         assert!(!m.contains("delete") && !m.contains("secrets") && !m.contains('*'));
         // Workload targets: read-only, and every kind a target can name.
-        assert!(m.contains("resources: [deployments, replicasets, statefulsets, daemonsets]\n  verbs: [get, list]"));
+        assert!(m.contains(
+            "resources: [deployments, replicasets, statefulsets, daemonsets]\n  verbs: [get, list]"
+        ));
         assert!(m.contains("resources: [jobs, cronjobs]\n  verbs: [get, list]"));
         assert!(m.contains("resources: [replicationcontrollers]\n  verbs: [get, list]"));
         for kind in crate::kube::targets::Kind::ALL {
-            assert!(m.contains(kind.plural()), "{} missing from the Role", kind.plural());
+            assert!(
+                m.contains(kind.plural()),
+                "{} missing from the Role",
+                kind.plural()
+            );
         }
         assert!(!m.contains("patch, ") && !m.contains("update"));
         let no_debug = manifest("shop", "scanner", false, false);

@@ -395,7 +395,11 @@ fn target_of(t: &ContainerTarget) -> Target {
     let spec = pod.spec.as_ref();
     let spec_image = spec
         .into_iter()
-        .flat_map(|s| s.containers.iter().chain(s.init_containers.iter().flatten()))
+        .flat_map(|s| {
+            s.containers
+                .iter()
+                .chain(s.init_containers.iter().flatten())
+        })
         .find(|c| c.name == t.container)
         .and_then(|c| c.image.clone());
     Target {
@@ -407,7 +411,12 @@ fn target_of(t: &ContainerTarget) -> Target {
         node: pod.spec.as_ref().and_then(|s| s.node_name.clone()),
         root: None,
         // Nothing reaches a container that is not scanned.
-        access: if t.unscannable.is_some() { "none" } else { "exec" }.into(),
+        access: if t.unscannable.is_some() {
+            "none"
+        } else {
+            "exec"
+        }
+        .into(),
         access_detail: None,
     }
 }

@@ -367,16 +367,34 @@ async fn a_deployment_resolves_through_its_replicasets_not_its_labels() {
                 "ReplicaSetList",
                 vec![
                     owned(
-                        object("apps/v1", "ReplicaSet", "web-new", "rs-new", json!({"spec": selector})),
+                        object(
+                            "apps/v1",
+                            "ReplicaSet",
+                            "web-new",
+                            "rs-new",
+                            json!({"spec": selector}),
+                        ),
                         "dep-1",
                     ),
                     owned(
-                        object("apps/v1", "ReplicaSet", "web-old", "rs-old", json!({"spec": selector})),
+                        object(
+                            "apps/v1",
+                            "ReplicaSet",
+                            "web-old",
+                            "rs-old",
+                            json!({"spec": selector}),
+                        ),
                         "dep-1",
                     ),
                     // Another Deployment's ReplicaSet whose pods carry the same label.
                     owned(
-                        object("apps/v1", "ReplicaSet", "other", "rs-x", json!({"spec": selector})),
+                        object(
+                            "apps/v1",
+                            "ReplicaSet",
+                            "other",
+                            "rs-x",
+                            json!({"spec": selector}),
+                        ),
                         "dep-2",
                     ),
                 ],
@@ -411,9 +429,10 @@ async fn a_deployment_resolves_through_its_replicasets_not_its_labels() {
     );
     let seen = seen.lock().unwrap().clone();
     assert!(
-        seen.iter()
-            .any(|r| r.starts_with("GET /apis/apps/v1/namespaces/shop/replicasets?")
-                && r.contains("labelSelector=app%3Dweb")),
+        seen.iter().any(
+            |r| r.starts_with("GET /apis/apps/v1/namespaces/shop/replicasets?")
+                && r.contains("labelSelector=app%3Dweb")
+        ),
         "{seen:?}"
     );
 }
@@ -493,7 +512,12 @@ async fn a_cronjob_means_the_pods_of_its_active_jobs() {
             Method::GET,
             "/apis/apps/v1/namespaces/shop/deployments/wbe",
             404,
-            status_body(404, "NotFound", "deployments.apps \"wbe\" not found", Some("wbe")),
+            status_body(
+                404,
+                "NotFound",
+                "deployments.apps \"wbe\" not found",
+                Some("wbe"),
+            ),
         ),
         (
             Method::GET,
@@ -506,7 +530,11 @@ async fn a_cronjob_means_the_pods_of_its_active_jobs() {
         ),
     ]);
     let q = TargetQuery {
-        names: vec!["cj/nightly".into(), "cronjob/weekly".into(), "deploy/wbe".into()],
+        names: vec![
+            "cj/nightly".into(),
+            "cronjob/weekly".into(),
+            "deploy/wbe".into(),
+        ],
         namespace: "shop".into(),
         ..Default::default()
     };

@@ -315,23 +315,33 @@ items:
         )
         .unwrap();
         assert_eq!(refs(&l), ["StatefulSet/db@-", "Pod/p@-"]);
-        let e = parse("kind: Pod\napiVersion: v1\nmetadata: {generateName: x-}\n", "g.yaml")
-            .unwrap_err()
-            .to_string();
+        let e = parse(
+            "kind: Pod\napiVersion: v1\nmetadata: {generateName: x-}\n",
+            "g.yaml",
+        )
+        .unwrap_err()
+        .to_string();
         assert_eq!(
             e,
             "the manifest 'g.yaml', document 1: Pod has no metadata.name (an object made with \
              generateName cannot be found by name)"
         );
         let e = parse("kind: [", "b.yaml").unwrap_err().to_string();
-        assert!(e.starts_with("the manifest 'b.yaml' is not valid YAML or JSON"), "{e}");
+        assert!(
+            e.starts_with("the manifest 'b.yaml' is not valid YAML or JSON"),
+            "{e}"
+        );
     }
 
     #[test]
     fn files_directories_and_stdin() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        std::fs::write(d.join("a.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n").unwrap();
+        std::fs::write(
+            d.join("a.yaml"),
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n",
+        )
+        .unwrap();
         std::fs::write(d.join("notes.txt"), "kind: Pod\n").unwrap();
         std::fs::create_dir(d.join("sub")).unwrap();
         std::fs::write(
@@ -346,8 +356,11 @@ items:
         assert_eq!(refs(&l), ["Pod/a@-", "Job/b@-"]);
         let e = load(&["-".into(), "-".into()], false, &mut std::io::empty()).unwrap_err();
         assert!(matches!(e, ManifestError::StdinTwice));
-        std::fs::write(d.join("svc.yaml"), "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n")
-            .unwrap();
+        std::fs::write(
+            d.join("svc.yaml"),
+            "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n",
+        )
+        .unwrap();
         let e = load(&[d.join("svc.yaml")], false, &mut std::io::empty())
             .unwrap_err()
             .to_string();
@@ -355,7 +368,9 @@ items:
         assert!(e.ends_with("ReplicationController, Job and CronJob"), "{e}");
         let empty = d.join("empty");
         std::fs::create_dir(&empty).unwrap();
-        let e = load(&[empty], false, &mut std::io::empty()).unwrap_err().to_string();
+        let e = load(&[empty], false, &mut std::io::empty())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("add -R"), "{e}");
         let e = load(&[d.join("missing.yaml")], false, &mut std::io::empty())
             .unwrap_err()

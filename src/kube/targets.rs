@@ -262,7 +262,9 @@ pub fn parse_target(target: &str) -> Result<ObjectRef, TargetError> {
                     Some(c) => format!(" (did you mean {c}/{name}?)"),
                     None => String::new(),
                 };
-                bad(format!("unknown resource type \"{word}\"{hint}; {TYPES_HELP}"))
+                bad(format!(
+                    "unknown resource type \"{word}\"{hint}; {TYPES_HELP}"
+                ))
             })?;
             (kind, name)
         }
@@ -522,9 +524,7 @@ pub fn select_containers(
             match c.role {
                 Role::App => targets.push(target(c, not_running_reason(&pod, c))),
                 // A native sidecar runs for the pod's whole life, like an app container.
-                Role::Sidecar if c.status.is_some_and(is_running) => {
-                    targets.push(target(c, None))
-                }
+                Role::Sidecar if c.status.is_some_and(is_running) => targets.push(target(c, None)),
                 _ => left_out.push(NotScanned {
                     namespace: namespace.clone(),
                     pod: pod_name.clone(),
@@ -635,7 +635,12 @@ where
     }
 }
 
-async fn list_in<K>(client: &Client, kind: Kind, ns: &str, selector: &str) -> Result<Vec<K>, TargetError>
+async fn list_in<K>(
+    client: &Client,
+    kind: Kind,
+    ns: &str,
+    selector: &str,
+) -> Result<Vec<K>, TargetError>
 where
     K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope>
         + Clone
@@ -671,8 +676,9 @@ async fn owned_pods(
 
 fn label_selector(what: &str, s: Option<&LabelSelector>) -> Result<String, TargetError> {
     match s {
-        Some(s) => selector_string(s)
-            .map_err(|e| TargetError::Api(format!("{what} has a selector cinc-scan cannot use: {e}"))),
+        Some(s) => selector_string(s).map_err(|e| {
+            TargetError::Api(format!("{what} has a selector cinc-scan cannot use: {e}"))
+        }),
         None => Ok(String::new()),
     }
 }
@@ -696,7 +702,10 @@ async fn pods_of(client: &Client, r: &ObjectRef, ns: &str) -> Result<Vec<Pod>, T
             let replicas = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
             (
                 owned_pods(client, ns, &sel, &owners).await?,
-                format!(" (spec.replicas: {replicas}; {} ReplicaSet(s))", owners.len()),
+                format!(
+                    " (spec.replicas: {replicas}; {} ReplicaSet(s))",
+                    owners.len()
+                ),
             )
         }
         Kind::StatefulSet => {
@@ -730,11 +739,19 @@ async fn pods_of(client: &Client, r: &ObjectRef, ns: &str) -> Result<Vec<Pod>, T
             let spec = c.spec.as_ref();
             let labels = spec
                 .and_then(|s| s.selector.clone())
-                .or_else(|| spec.and_then(|s| s.template.as_ref()?.metadata.as_ref()?.labels.clone()))
+                .or_else(|| {
+                    spec.and_then(|s| s.template.as_ref()?.metadata.as_ref()?.labels.clone())
+                })
                 .unwrap_or_default();
             let replicas = spec.and_then(|s| s.replicas).unwrap_or(1);
             (
-                owned_pods(client, ns, &map_selector(&labels), &one(uid_of(&c.metadata))).await?,
+                owned_pods(
+                    client,
+                    ns,
+                    &map_selector(&labels),
+                    &one(uid_of(&c.metadata)),
+                )
+                .await?,
                 format!(" (spec.replicas: {replicas})"),
             )
         }
@@ -775,7 +792,11 @@ async fn pods_of(client: &Client, r: &ObjectRef, ns: &str) -> Result<Vec<Pod>, T
                 let sel = label_selector(&what, j.spec.as_ref().and_then(|s| s.selector.as_ref()))?;
                 pods.extend(owned_pods(client, ns, &sel, &one(uid_of(&j.metadata))).await?);
             }
-            let schedule = cj.spec.as_ref().map(|s| s.schedule.clone()).unwrap_or_default();
+            let schedule = cj
+                .spec
+                .as_ref()
+                .map(|s| s.schedule.clone())
+                .unwrap_or_default();
             let why = if active.is_empty() {
                 format!(
                     ": it has no active job (schedule \"{schedule}\"); scan while one runs, or \
@@ -936,17 +957,29 @@ mod tests {
         assert!(r("Web_0").is_err());
         assert!(r("pod/").is_err());
         let e = parse_target("deplyo/web").unwrap_err().to_string();
-        assert!(e.contains("unknown resource type \"deplyo\" (did you mean deploy/web?)"), "{e}");
+        assert!(
+            e.contains("unknown resource type \"deplyo\" (did you mean deploy/web?)"),
+            "{e}"
+        );
         let e = parse_target("svc/web").unwrap_err().to_string();
         assert!(e.contains("use NAME, pod/NAME, deploy/NAME"), "{e}");
     }
 
     #[test]
     fn manifest_kinds_need_the_right_group() {
-        assert_eq!(Kind::of_manifest("apps/v1", "Deployment"), Some(Kind::Deployment));
+        assert_eq!(
+            Kind::of_manifest("apps/v1", "Deployment"),
+            Some(Kind::Deployment)
+        );
         assert_eq!(Kind::of_manifest("v1", "Pod"), Some(Kind::Pod));
-        assert_eq!(Kind::of_manifest("batch/v1", "CronJob"), Some(Kind::CronJob));
-        assert_eq!(Kind::of_manifest("v1", "ReplicationController"), Some(Kind::ReplicationController));
+        assert_eq!(
+            Kind::of_manifest("batch/v1", "CronJob"),
+            Some(Kind::CronJob)
+        );
+        assert_eq!(
+            Kind::of_manifest("v1", "ReplicationController"),
+            Some(Kind::ReplicationController)
+        );
         assert_eq!(Kind::of_manifest("example.com/v1", "Deployment"), None);
         assert_eq!(Kind::of_manifest("v1", "Service"), None);
     }
@@ -1047,8 +1080,16 @@ mod tests {
         assert_eq!(names, ["app", "proxy"]);
         let why: Vec<String> = left_out.iter().map(|n| n.to_string()).collect();
         assert_eq!(why.len(), 3, "{why:?}");
-        assert!(why[0].starts_with("shop/web-0/setup: init container, completed (exit code 0)"), "{why:?}");
-        assert!(why[1].starts_with("shop/web-0/debugger: ephemeral debug container (added by kubectl debug"), "{why:?}");
+        assert!(
+            why[0].starts_with("shop/web-0/setup: init container, completed (exit code 0)"),
+            "{why:?}"
+        );
+        assert!(
+            why[1].starts_with(
+                "shop/web-0/debugger: ephemeral debug container (added by kubectl debug"
+            ),
+            "{why:?}"
+        );
         assert!(why[2].contains("added by an earlier cinc-scan"), "{why:?}");
     }
 
@@ -1059,10 +1100,19 @@ mod tests {
         assert_eq!(t[0].unscannable, None);
         let (t, _) = select_containers(init_pod(), &["setup".into()]).unwrap();
         let why = t[0].unscannable.clone().unwrap();
-        assert!(why.starts_with("container \"setup\" is an init container, completed"), "{why}");
+        assert!(
+            why.starts_with("container \"setup\" is an init container, completed"),
+            "{why}"
+        );
         let (t, _) = select_containers(init_pod(), &["debugger".into()]).unwrap();
-        assert!(t[0].unscannable.clone().unwrap().contains("ephemeral debug container"));
-        let e = select_containers(init_pod(), &["stup".into()]).unwrap_err().to_string();
+        assert!(t[0]
+            .unscannable
+            .clone()
+            .unwrap()
+            .contains("ephemeral debug container"));
+        let e = select_containers(init_pod(), &["stup".into()])
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             e,
             "container \"stup\" not found in pod shop/web-0 (containers: app; init containers: \
@@ -1081,7 +1131,10 @@ mod tests {
         }))
         .unwrap();
         assert!(controlled_by(&meta, "u1"));
-        assert!(!controlled_by(&meta, "u2"), "an owner that is not the controller");
+        assert!(
+            !controlled_by(&meta, "u2"),
+            "an owner that is not the controller"
+        );
         assert!(!controlled_by(&meta, "u3"));
     }
 }
