@@ -37,6 +37,9 @@ Examples:
   kubectl cinc-scan rbac -n shop | kubectl apply -f -
   kubectl cinc-scan token cinc-scan -n shop --duration 30m --write-kubeconfig scan.kubeconfig
 
+  # Or scan as a ServiceAccount made for this scan only, removed at the end
+  kubectl cinc-scan deploy/web -n shop --ephemeral-identity
+
 Exit codes: 0 all passed, 100 a control failed, 101 only skipped (none failed),
 2 usage or profile error, 1 tool, API or access error; with --threshold 0 met and
 3 violated; 4 --post-results could not deliver.";
@@ -95,6 +98,27 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         kubeconfig: Option<PathBuf>,
         /// The kubeconfig context whose namespace is the default
+        #[arg(long, value_name = "NAME")]
+        context: Option<String>,
+    },
+    /// Remove what --ephemeral-identity runs left behind (after a kill -9) once they expired
+    #[command(
+        after_help = "Examples:\n  kubectl cinc-scan cleanup                 # expired leftovers, every namespace\n  kubectl cinc-scan cleanup -n shop --all   # every leftover of a namespace, expired or not\n  kubectl cinc-scan cleanup --all --dry-run # only list what would go"
+    )]
+    Cleanup {
+        /// Only this namespace (default: every namespace)
+        #[arg(short = 'n', long)]
+        namespace: Option<String>,
+        /// Also remove leftovers that have not expired yet (a scan may still be using them)
+        #[arg(long)]
+        all: bool,
+        /// Print what would be removed, remove nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Path to the kubeconfig file
+        #[arg(long, value_name = "PATH")]
+        kubeconfig: Option<PathBuf>,
+        /// The kubeconfig context to use
         #[arg(long, value_name = "NAME")]
         context: Option<String>,
     },
@@ -291,8 +315,17 @@ pub struct ScanArgs {
     pub debug_profile: crate::access::debug::DebugProfile,
 
     /// Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["targets", "filenames", "selector", "all", "all_namespaces", "containers"])]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["targets", "filenames", "selector", "all", "all_namespaces", "containers", "ephemeral_identity"])]
     pub root: Option<PathBuf>,
+
+    /// Scan as a ServiceAccount made for this scan only: a Role limited to the target pods and
+    /// the verbs of --access, a token from TokenRequest; all removed at the end
+    #[arg(long)]
+    pub ephemeral_identity: bool,
+
+    /// How long the --ephemeral-identity token is valid (at least 10m; longer than the scan)
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration, requires = "ephemeral_identity")]
+    pub token_duration: std::time::Duration,
 
     /// Time limit for each container, e.g. 90s, 2m (0 for none)
     #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = parse_duration)]

@@ -110,6 +110,16 @@ pub async fn run(cli: Cli) -> Result<i32, RunError> {
                 .map_err(io_err("cannot write to stdout"))?;
             Ok(exit::PASSED)
         }
+        Some(Command::Cleanup {
+            namespace,
+            all,
+            dry_run,
+            kubeconfig,
+            context,
+        }) => {
+            drop(stdout);
+            cleanup_command(namespace, all, dry_run, kubeconfig, context).await
+        }
         Some(Command::Token {
             service_account,
             write_kubeconfig,
@@ -240,6 +250,39 @@ async fn token_command(
         path.display()
     );
     Ok(exit::PASSED)
+}
+
+async fn cleanup_command(
+    namespace: Option<String>,
+    all: bool,
+    dry_run: bool,
+    kubeconfig: Option<PathBuf>,
+    context: Option<String>,
+) -> Result<i32, RunError> {
+    let conn = connect(&ClusterOptions {
+        kubeconfig,
+        context,
+        ..Default::default()
+    })
+    .await?;
+    let outcome = crate::kube::identity::cleanup(&conn.client, namespace.as_deref(), all, dry_run)
+        .await
+        .map_err(RunError::Io)?;
+    let mut stdout = std::io::stdout().lock();
+    let w = io_err("cannot write to stdout");
+    for line in &outcome.lines {
+        writeln!(stdout, "{line}").map_err(&w)?;
+    }
+    let verb = if dry_run { "would delete" } else { "deleted" };
+    eprintln!(
+        "{verb} {}, kept {} (not expired), failed {}",
+        outcome.deleted, outcome.kept, outcome.failed
+    );
+    Ok(if outcome.failed > 0 {
+        exit::ERROR
+    } else {
+        exit::PASSED
+    })
 }
 
 /// `--profile` values (files, directories, builtin:NAME), or the default built-in.
@@ -444,6 +487,11 @@ fn validate(args: &ScanArgs) -> Result<(), RunError> {
                 .into(),
         ));
     }
+    if args.ephemeral_identity && args.token_duration < Duration::from_secs(600) {
+        return Err(RunError::Usage(
+            "--token-duration must be at least 10m (the API server's minimum)".into(),
+        ));
+    }
     if args.all && !args.targets.is_empty() {
         return Err(RunError::Usage(
             "--all scans every pod; do not also name pods".into(),
@@ -549,9 +597,23 @@ async fn scan(args: ScanArgs) -> Result<i32, RunError> {
                     eprintln!("note: not scanned: {n}");
                 }
             }
+            let identity = if args.ephemeral_identity {
+                match ephemeral_identity(&conn, &targets, &args).await? {
+                    Some(i) => Some(i),
+                    None if targets.iter().any(|t| t.unscannable.is_none()) => {
+                        return Ok(exit::INTERRUPTED)
+                    }
+                    None => None,
+                }
+            } else {
+                None
+            };
+            let scan_client = identity
+                .as_ref()
+                .map_or_else(|| conn.client.clone(), |i| i.client.clone());
             let progress = Arc::new(Progress::new(show_progress, targets.len() as u64));
             let (reports, was_interrupted) = scan_targets(
-                &conn.client,
+                &scan_client,
                 ctx.clone(),
                 targets,
                 args.concurrency,
@@ -560,11 +622,72 @@ async fn scan(args: ScanArgs) -> Result<i32, RunError> {
             .await;
             progress.finish();
             interrupted = was_interrupted;
+            drop(scan_client);
+            if let Some(identity) = identity {
+                let (home, name) = (identity.home.clone(), identity.name.clone());
+                match identity.delete(&conn.client).await {
+                    Ok(n) if !args.quiet => eprintln!(
+                        "note: removed the ephemeral identity {home}/{name} ({n} objects)"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        errored = true;
+                    }
+                }
+            }
             reports
         }
     };
     errored |= reports.iter().any(|r| r.error.is_some());
     finish(&args, &gate, &reports, errored, interrupted).await
+}
+
+/// --ephemeral-identity: the identity for the scannable targets; `None` when there are none,
+/// or when the user interrupted its creation (then nothing is left behind).
+async fn ephemeral_identity(
+    conn: &crate::kube::config::Connection,
+    targets: &[ContainerTarget],
+    args: &ScanArgs,
+) -> Result<Option<crate::kube::identity::Ephemeral>, RunError> {
+    use crate::kube::identity::{create, IdentityError};
+    let mut by_namespace: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for t in targets.iter().filter(|t| t.unscannable.is_none()) {
+        if let Some(pod) = &t.pod.metadata.name {
+            by_namespace
+                .entry(t.namespace.clone())
+                .or_default()
+                .insert(pod.clone());
+        }
+    }
+    if by_namespace.is_empty() {
+        return Ok(None);
+    }
+    match create(
+        &conn.client,
+        &conn.anonymous,
+        &by_namespace,
+        args.access,
+        args.token_duration,
+    )
+    .await
+    {
+        Ok(i) => {
+            if !args.quiet {
+                eprintln!(
+                    "note: scanning as ServiceAccount {}/{} (run {}, token expires {})",
+                    i.home, i.name, i.run, i.expires
+                );
+            }
+            Ok(Some(i))
+        }
+        Err(IdentityError::Interrupted) => {
+            eprintln!("interrupted: the ephemeral identity was removed, nothing was scanned");
+            Ok(None)
+        }
+        Err(e) => Err(RunError::Io(e.to_string())),
+    }
 }
 
 /// Decided once, at the end: interruption, then errors, then failures, then skips.
@@ -601,7 +724,8 @@ async fn scan_targets(
     let mut permissions: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for t in &targets {
         if !permissions.contains_key(&t.namespace) {
-            let missing = crate::kube::missing_exec_permissions(client, &t.namespace).await;
+            let pod = t.pod.metadata.name.as_deref().unwrap_or_default();
+            let missing = crate::kube::missing_exec_permissions(client, &t.namespace, pod).await;
             permissions.insert(t.namespace.clone(), missing);
         }
     }
@@ -658,6 +782,16 @@ async fn scan_targets(
         });
     }
     let mut interrupted = false;
+    // SIGTERM (a CI runner cancelling the job) stops the scan like Ctrl-C.
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let terminated = async {
+        match terminate.as_mut() {
+            Some(t) => t.recv().await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(terminated);
     loop {
         tokio::select! {
             next = set.join_next() => match next {
@@ -669,6 +803,12 @@ async fn scan_targets(
                 set.abort_all();
                 interrupted = true;
                 progress.note("interrupted: reporting the containers that finished");
+                break;
+            }
+            _ = &mut terminated => {
+                set.abort_all();
+                interrupted = true;
+                progress.note("terminated (SIGTERM): reporting the containers that finished");
                 break;
             }
         }

@@ -22,6 +22,9 @@ pub struct Connection {
     pub context: Option<String>,
     /// How the client reaches the API server (for kubeconfigs this plugin writes).
     pub access: crate::rbac::ClusterAccess,
+    /// The same server, CA and timeouts with no credentials: the base of a client that
+    /// authenticates with nothing but a token this plugin minted (--ephemeral-identity).
+    pub anonymous: Config,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -196,12 +199,16 @@ pub async fn connect(opts: &ClusterOptions) -> Result<Connection, ConfigError> {
         tls_server_name: config.tls_server_name.clone(),
         insecure: config.accept_invalid_certs,
     };
+    let mut anonymous = config.clone();
+    anonymous.auth_info = Default::default();
+    anonymous.headers = Vec::new();
     let client = Client::try_from(config).map_err(ConfigError::Client)?;
     Ok(Connection {
         client,
         namespace,
         context,
         access,
+        anonymous,
     })
 }
 

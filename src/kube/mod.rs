@@ -1,6 +1,7 @@
 //! Talking to the cluster: kubeconfig and contexts, targets, permissions, retries.
 
 pub mod config;
+pub mod identity;
 pub mod manifest;
 pub mod targets;
 
@@ -136,11 +137,13 @@ pub async fn can_i(
     verb: &str,
     resource: &str,
     subresource: Option<&str>,
+    name: Option<&str>,
 ) -> Option<bool> {
     let review = SelfSubjectAccessReview {
         spec: SelfSubjectAccessReviewSpec {
             resource_attributes: Some(ResourceAttributes {
                 namespace: Some(namespace.to_string()),
+                name: name.map(str::to_string),
                 verb: Some(verb.to_string()),
                 resource: Some(resource.to_string()),
                 subresource: subresource.map(str::to_string),
@@ -156,11 +159,12 @@ pub async fn can_i(
     answer.status.map(|s| s.allowed)
 }
 
-/// The permissions a scan by exec needs in a namespace that the user lacks, as "verb resource".
-pub async fn missing_exec_permissions(client: &Client, namespace: &str) -> Vec<String> {
+/// The permissions a scan by exec of `pod` needs that the user lacks, as "verb resource".
+/// The pod is named because a Role may grant them for some pods only (resourceNames).
+pub async fn missing_exec_permissions(client: &Client, namespace: &str, pod: &str) -> Vec<String> {
     let mut missing = Vec::new();
     for (verb, resource, sub) in [("get", "pods", None), ("create", "pods", Some("exec"))] {
-        if can_i(client, namespace, verb, resource, sub).await == Some(false) {
+        if can_i(client, namespace, verb, resource, sub, Some(pod)).await == Some(false) {
             let name = sub.map_or(resource.to_string(), |s| format!("{resource}/{s}"));
             missing.push(format!("{verb} {name}"));
         }

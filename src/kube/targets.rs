@@ -520,7 +520,26 @@ pub fn select_containers(
     let mut targets = Vec::new();
     let mut left_out = Vec::new();
     if wanted.is_empty() {
-        for c in &all {
+        // The scanner's own debug containers: one line per pod, however many runs added one.
+        let own: Vec<&str> = all
+            .iter()
+            .filter(|c| c.role == Role::Ephemeral && c.name.starts_with("cinc-scan-"))
+            .map(|c| c.name)
+            .collect();
+        if !own.is_empty() {
+            left_out.push(NotScanned {
+                namespace: namespace.clone(),
+                pod: pod_name.clone(),
+                container: String::new(),
+                why: format!(
+                    "{} ephemeral debug container(s) of earlier cinc-scan runs ({}): the \
+                     scanner's, not the workload's",
+                    own.len(),
+                    own.join(", ")
+                ),
+            });
+        }
+        for c in all.iter().filter(|c| !own.contains(&c.name)) {
             match c.role {
                 Role::App => targets.push(target(c, not_running_reason(&pod, c))),
                 // A native sidecar runs for the pod's whole life, like an app container.
@@ -1081,16 +1100,20 @@ mod tests {
         let why: Vec<String> = left_out.iter().map(|n| n.to_string()).collect();
         assert_eq!(why.len(), 3, "{why:?}");
         assert!(
-            why[0].starts_with("shop/web-0/setup: init container, completed (exit code 0)"),
+            why[1].starts_with("shop/web-0/setup: init container, completed (exit code 0)"),
             "{why:?}"
         );
         assert!(
-            why[1].starts_with(
+            why[2].starts_with(
                 "shop/web-0/debugger: ephemeral debug container (added by kubectl debug"
             ),
             "{why:?}"
         );
-        assert!(why[2].contains("added by an earlier cinc-scan"), "{why:?}");
+        assert_eq!(
+            why[0],
+            "shop/web-0: 1 ephemeral debug container(s) of earlier cinc-scan runs \
+             (cinc-scan-ab12c): the scanner's, not the workload's"
+        );
     }
 
     #[test]

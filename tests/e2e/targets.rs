@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 use super::{bin, docs, env_path, expect_code, kubeconfig, stderr, stdout};
 
 /// A namespace for one test, deleted when the test ends (also when it fails).
-struct Namespace(String);
+pub(super) struct Namespace(pub(super) String);
 
 impl Namespace {
-    fn create(suffix: &str) -> Namespace {
+    pub(super) fn create(suffix: &str) -> Namespace {
         let name = format!("cinc-tgt-{suffix}");
         // A leftover of an interrupted run goes first.
         let _ = kubectl(
@@ -57,7 +57,7 @@ impl Drop for Namespace {
     }
 }
 
-fn kubectl(args: &[&str], input: Option<&str>) -> Output {
+pub(super) fn kubectl(args: &[&str], input: Option<&str>) -> Output {
     let mut child = Command::new(env_path("CINC_SCAN_E2E_KUBECTL"))
         .args(args)
         .env("KUBECONFIG", kubeconfig())
@@ -74,12 +74,12 @@ fn kubectl(args: &[&str], input: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn apply(manifest: &str) {
+pub(super) fn apply(manifest: &str) {
     let o = kubectl(&["apply", "-f", "-"], Some(manifest));
     assert!(o.status.success(), "kubectl apply: {}", stderr(&o));
 }
 
-fn wait_until(limit: Duration, what: &str, mut ok: impl FnMut() -> bool) {
+pub(super) fn wait_until(limit: Duration, what: &str, mut ok: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ok() {
         assert!(
@@ -91,7 +91,7 @@ fn wait_until(limit: Duration, what: &str, mut ok: impl FnMut() -> bool) {
 }
 
 /// Wait until `n` pods of the namespace are Running with every container ready.
-fn wait_ready(ns: &str, n: usize) {
+pub(super) fn wait_ready(ns: &str, n: usize) {
     wait_until(
         Duration::from_secs(180),
         &format!("{n} ready pods in {ns}"),
@@ -117,7 +117,7 @@ fn wait_ready(ns: &str, n: usize) {
 }
 
 /// The plugin with the admin kubeconfig, optional stdin.
-fn scan_with(args: &[&str], input: Option<&str>) -> Output {
+pub(super) fn scan_with(args: &[&str], input: Option<&str>) -> Output {
     let mut child = Command::new(bin())
         .args(args)
         .env("KUBECONFIG", kubeconfig())
