@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_cinc_scan_global_optspecs
-    string join \n f/filename= R/recursive n/namespace= A/all-namespaces l/selector= all c/container= context= cluster= user= kubeconfig= profile= o/output= output-dir= access= debug-image= debug-pull-policy= debug-ttl= debug-profile= root= timeout= concurrency= max-file-size= q/quiet no-progress color= threshold= threshold-inline= report= post-results= post-token-env= post-token-file= post-ca-file= post-timeout= post-retries= h/help V/version
+    string join \n f/filename= R/recursive n/namespace= A/all-namespaces l/selector= all c/container= context= cluster= user= kubeconfig= profile= o/output= output-dir= access= debug-image= debug-pull-policy= debug-ttl= debug-profile= root= ephemeral-identity token-duration= timeout= concurrency= max-file-size= q/quiet no-progress color= threshold= threshold-inline= report= post-results= post-token-env= post-token-file= post-ca-file= post-timeout= post-retries= h/help V/version
 end
 
 function __fish_kubectl_cinc_scan_needs_command
@@ -53,6 +53,7 @@ baseline\t'No security context: the debug image\'s user with the runtime\'s defa
 general\t'Adds SYS_PTRACE: reads any target, needs a namespace that allows it'
 sysadmin\t'Privileged'"
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l root -d 'Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l token-duration -d 'How long the --ephemeral-identity token is valid (at least 10m; longer than the scan)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l timeout -d 'Time limit for each container, e.g. 90s, 2m (0 for none)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l concurrency -d 'How many containers to scan at once' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l max-file-size -d 'Largest file content read per file, in bytes (e.g. 1048576, 512Ki, 4Mi)' -r
@@ -71,6 +72,7 @@ complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l pos
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s R -l recursive -d 'With -f DIR, read its subdirectories too'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s A -l all-namespaces -d 'Look for pods in every namespace (with -l, --all, or alone)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l all -d 'Scan every pod of the namespace'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l ephemeral-identity -d 'Scan as a ServiceAccount made for this scan only: a Role limited to the target pods and the verbs of --access, a token from TokenRequest; all removed at the end'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s q -l quiet -d 'Print only results: no progress, no notes on stderr'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l no-progress -d 'Do not draw progress bars'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -78,6 +80,7 @@ complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s V -
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "profiles" -d 'List, show or describe profiles'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "rbac" -d 'Print the least-privilege ServiceAccount, Role and binding a scan needs'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "cleanup" -d 'Remove what --ephemeral-identity runs left behind (after a kill -9) once they expired'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "token" -d 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand profiles; and not __fish_seen_subcommand_from list show schema help" -s h -l help -d 'Print help'
@@ -100,17 +103,24 @@ complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand rbac
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand rbac" -s A -l all-namespaces -d 'A ClusterRole, for scans in every namespace'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand rbac" -l no-debug -d 'Leave out patch on pods/ephemeralcontainers (no distroless scans)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand rbac" -s h -l help -d 'Print help'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand cleanup" -s n -l namespace -d 'Only this namespace (default: every namespace)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand cleanup" -l kubeconfig -d 'Path to the kubeconfig file' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand cleanup" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand cleanup" -l all -d 'Also remove leftovers that have not expired yet (a scan may still be using them)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand cleanup" -l dry-run -d 'Print what would be removed, remove nothing'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand cleanup" -s h -l help -d 'Print help'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -l write-kubeconfig -d 'Where to write the kubeconfig (mode 0600; the token is never printed)' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -l duration -d 'How long the token is valid (at least 10m)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -s n -l namespace -d 'Namespace of the ServiceAccount (default: the context\'s namespace)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -l kubeconfig -d 'Path to the kubeconfig used to ask for the token' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -s h -l help -d 'Print help'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac token help" -f -a "profiles" -d 'List, show or describe profiles'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac token help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac token help" -f -a "rbac" -d 'Print the least-privilege ServiceAccount, Role and binding a scan needs'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac token help" -f -a "token" -d 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac cleanup token help" -f -a "profiles" -d 'List, show or describe profiles'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac cleanup token help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac cleanup token help" -f -a "rbac" -d 'Print the least-privilege ServiceAccount, Role and binding a scan needs'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac cleanup token help" -f -a "cleanup" -d 'Remove what --ephemeral-identity runs left behind (after a kill -9) once they expired'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac cleanup token help" -f -a "token" -d 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac cleanup token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "list" -d 'List the built-in profiles (the default)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "show" -d 'Print a built-in profile\'s YAML, or check a profile file and list its controls'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "schema" -d 'Print the JSON Schema of the profile format'

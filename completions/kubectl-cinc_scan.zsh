@@ -50,7 +50,8 @@ restricted\:"Non-root, all capabilities dropped, no privilege escalation, Runtim
 baseline\:"No security context\: the debug image'\''s user with the runtime'\''s default capabilities"
 general\:"Adds SYS_PTRACE\: reads any target, needs a namespace that allows it"
 sysadmin\:"Privileged"))' \
-'(-f --filename -l --selector --all -A --all-namespaces -c --container)--root=[Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)]:DIR:_files' \
+'(-f --filename -l --selector --all -A --all-namespaces -c --container --ephemeral-identity)--root=[Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)]:DIR:_files' \
+'--token-duration=[How long the --ephemeral-identity token is valid (at least 10m; longer than the scan)]:DURATION:_default' \
 '--timeout=[Time limit for each container, e.g. 90s, 2m (0 for none)]:DURATION:_default' \
 '--concurrency=[How many containers to scan at once]:N:_default' \
 '--max-file-size=[Largest file content read per file, in bytes (e.g. 1048576, 512Ki, 4Mi)]:BYTES:_default' \
@@ -69,6 +70,7 @@ sysadmin\:"Privileged"))' \
 '-A[Look for pods in every namespace (with -l, --all, or alone)]' \
 '--all-namespaces[Look for pods in every namespace (with -l, --all, or alone)]' \
 '--all[Scan every pod of the namespace]' \
+'--ephemeral-identity[Scan as a ServiceAccount made for this scan only\: a Role limited to the target pods and the verbs of --access, a token from TokenRequest; all removed at the end]' \
 '-q[Print only results\: no progress, no notes on stderr]' \
 '--quiet[Print only results\: no progress, no notes on stderr]' \
 '--no-progress[Do not draw progress bars]' \
@@ -176,6 +178,18 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 && ret=0
 ;;
+(cleanup)
+_arguments "${_arguments_options[@]}" : \
+'-n+[Only this namespace (default\: every namespace)]:NAMESPACE:_default' \
+'--namespace=[Only this namespace (default\: every namespace)]:NAMESPACE:_default' \
+'--kubeconfig=[Path to the kubeconfig file]:PATH:_files' \
+'--context=[The kubeconfig context to use]:NAME:_default' \
+'--all[Also remove leftovers that have not expired yet (a scan may still be using them)]' \
+'--dry-run[Print what would be removed, remove nothing]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
 (token)
 _arguments "${_arguments_options[@]}" : \
 '--write-kubeconfig=[Where to write the kubeconfig (mode 0600; the token is never printed)]:PATH:_files' \
@@ -237,6 +251,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(cleanup)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (token)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -260,10 +278,16 @@ _kubectl-cinc_scan_commands() {
 'profiles:List, show or describe profiles' \
 'completion:Print a shell completion script (bash, zsh, fish, powershell, elvish)' \
 'rbac:Print the least-privilege ServiceAccount, Role and binding a scan needs' \
+'cleanup:Remove what --ephemeral-identity runs left behind (after a kill -9) once they expired' \
 'token:Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubectl-cinc_scan commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__cleanup_commands] )) ||
+_kubectl-cinc_scan__subcmd__cleanup_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan cleanup commands' commands "$@"
 }
 (( $+functions[_kubectl-cinc_scan__subcmd__completion_commands] )) ||
 _kubectl-cinc_scan__subcmd__completion_commands() {
@@ -276,10 +300,16 @@ _kubectl-cinc_scan__subcmd__help_commands() {
 'profiles:List, show or describe profiles' \
 'completion:Print a shell completion script (bash, zsh, fish, powershell, elvish)' \
 'rbac:Print the least-privilege ServiceAccount, Role and binding a scan needs' \
+'cleanup:Remove what --ephemeral-identity runs left behind (after a kill -9) once they expired' \
 'token:Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubectl-cinc_scan help commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__cleanup_commands] )) ||
+_kubectl-cinc_scan__subcmd__help__subcmd__cleanup_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan help cleanup commands' commands "$@"
 }
 (( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__completion_commands] )) ||
 _kubectl-cinc_scan__subcmd__help__subcmd__completion_commands() {

@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::targets::{apply, kubectl, scan_with, wait_ready, wait_until, Namespace};
-use super::{bin, code, expect_code, kubeconfig, stderr, stdout};
+use super::{bin, code, expect_code, kubeconfig, stderr, stdout, DEBUG_ARGS};
 
 const LABEL: &str = "app.kubernetes.io/managed-by=kubectl-cinc-scan";
 
@@ -169,11 +169,47 @@ fn ephemeral_identity_scans_with_only_its_token_and_leaves_nothing() {
         "{err}"
     );
     assert_eq!(leftovers(ns), Vec::<String>::new());
+    // The debug container's verbs come with the default --access auto: a distroless pod.
+    let mut args = vec!["distroless", "-o", "json", "--ephemeral-identity"];
+    args.extend_from_slice(&DEBUG_ARGS);
+    let o = as_admin(&args);
+    expect_code(&o, 0);
+    assert!(stdout(&o).contains(r#""access":"debug""#), "{}", stdout(&o));
+    assert_eq!(leftovers(ns), Vec::<String>::new());
     // A failed scan (exec forced on a container without a shell) removes it too.
     let o = as_admin(&["distroless", "--access", "exec", "--ephemeral-identity"]);
     expect_code(&o, 1);
     assert!(
         stderr(&o).contains("note: removed the ephemeral identity"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(leftovers(ns), Vec::<String>::new());
+    // An admin that may create the ServiceAccount and Role but not the RoleBinding: the
+    // half-made identity is removed and the error says which rights are missing.
+    let o = kubectl(
+        &[
+            "-n",
+            ns,
+            "patch",
+            "role",
+            "scan-admin",
+            "--type=json",
+            "-p",
+            r#"[{"op": "replace", "path": "/rules/4/verbs", "value": ["delete", "list"]}]"#,
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    wait_until(Duration::from_secs(10), "the narrowed admin Role", || {
+        let o = as_admin(&["target", "--ephemeral-identity"]);
+        code(&o) == 1 && stderr(&o).contains("cannot create the ephemeral identity")
+    });
+    let o = as_admin(&["target", "--ephemeral-identity"]);
+    expect_code(&o, 1);
+    assert!(
+        stderr(&o).contains("RBAC denies create on rolebindings")
+            && stderr(&o).contains("the admin identity needs create and delete on"),
         "{}",
         stderr(&o)
     );
