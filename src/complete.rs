@@ -693,7 +693,10 @@ mod tests {
             panic!("{:?}", r.want)
         };
         let names: Vec<&str> = subcommands.iter().map(|c| c.value.as_str()).collect();
-        assert_eq!(names, ["profiles", "completion", "rbac", "token"]);
+        assert_eq!(
+            names,
+            ["profiles", "completion", "rbac", "cleanup", "token"]
+        );
         // Later positionals are pods only.
         let r = req(&["web-0"], "");
         assert_eq!(
