@@ -222,6 +222,49 @@ fn ephemeral_identity_scans_with_only_its_token_and_leaves_nothing() {
 
 #[test]
 #[ignore = "needs the local cluster: run tests/run-all"]
+fn one_identity_spans_the_namespaces_of_a_manifest() {
+    let (first, dir) = setup("eph-ns1");
+    let second = Namespace::create("eph-ns2");
+    apply(&pods(&second.0));
+    wait_ready(&second.0, 3);
+    let (a, b) = (first.0.as_str(), second.0.as_str());
+    let manifest = dir.path().join("two.yaml");
+    std::fs::write(
+        &manifest,
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: target, namespace: {a}}}\n---\n\
+             apiVersion: v1\nkind: Pod\nmetadata: {{name: target, namespace: {b}}}\n"
+        ),
+    )
+    .unwrap();
+    let quick = profile(dir.path(), false);
+    let o = scan_with(
+        &[
+            "-f",
+            manifest.to_str().unwrap(),
+            "--profile",
+            quick.to_str().unwrap(),
+            "-o",
+            "json",
+            "--ephemeral-identity",
+        ],
+        None,
+    );
+    expect_code(&o, 0);
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+    // One ServiceAccount (in the first namespace), a Role and a RoleBinding in each: 5 objects.
+    assert!(
+        stderr(&o).contains(&format!("note: scanning as ServiceAccount {a}/cinc-scan-"))
+            && stderr(&o).contains("(5 objects)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(leftovers(a), Vec::<String>::new());
+    assert_eq!(leftovers(b), Vec::<String>::new());
+}
+
+#[test]
+#[ignore = "needs the local cluster: run tests/run-all"]
 fn ephemeral_identity_is_removed_after_ctrl_c_and_sigterm() {
     let (ns, dir) = setup("eph-sig");
     let ns = ns.0.as_str();
