@@ -91,9 +91,10 @@ fn wait_for_identity(ns: &str) {
     });
 }
 
+/// `kill -SIG PID` through the POSIX shell's builtin (no procps needed).
 fn signal(child: &Child, sig: &str) {
-    let ok = Command::new("kill")
-        .args([sig, &child.id().to_string()])
+    let ok = Command::new("sh")
+        .args(["-c", "kill \"$0\" \"$1\"", sig, &child.id().to_string()])
         .status()
         .unwrap()
         .success();
