@@ -598,12 +598,17 @@ async fn scan(args: ScanArgs) -> Result<i32, RunError> {
                 }
             }
             let identity = if args.ephemeral_identity {
-                match ephemeral_identity(&conn, &targets, &args).await? {
-                    Some(i) => Some(i),
-                    None if targets.iter().any(|t| t.unscannable.is_none()) => {
-                        return Ok(exit::INTERRUPTED)
+                use crate::kube::identity::{for_targets, Setup};
+                let setup = for_targets(&conn, &targets, args.access, args.token_duration);
+                match setup.await.map_err(|e| RunError::Io(e.to_string()))? {
+                    Setup::Ready(i) => {
+                        if !args.quiet {
+                            eprintln!("note: {}", i.describe());
+                        }
+                        Some(i)
                     }
-                    None => None,
+                    Setup::NothingToScan => None,
+                    Setup::Interrupted => return Ok(exit::INTERRUPTED),
                 }
             } else {
                 None
@@ -641,53 +646,6 @@ async fn scan(args: ScanArgs) -> Result<i32, RunError> {
     };
     errored |= reports.iter().any(|r| r.error.is_some());
     finish(&args, &gate, &reports, errored, interrupted).await
-}
-
-/// --ephemeral-identity: the identity for the scannable targets; `None` when there are none,
-/// or when the user interrupted its creation (then nothing is left behind).
-async fn ephemeral_identity(
-    conn: &crate::kube::config::Connection,
-    targets: &[ContainerTarget],
-    args: &ScanArgs,
-) -> Result<Option<crate::kube::identity::Ephemeral>, RunError> {
-    use crate::kube::identity::{create, IdentityError};
-    let mut by_namespace: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
-        Default::default();
-    for t in targets.iter().filter(|t| t.unscannable.is_none()) {
-        if let Some(pod) = &t.pod.metadata.name {
-            by_namespace
-                .entry(t.namespace.clone())
-                .or_default()
-                .insert(pod.clone());
-        }
-    }
-    if by_namespace.is_empty() {
-        return Ok(None);
-    }
-    match create(
-        &conn.client,
-        &conn.anonymous,
-        &by_namespace,
-        args.access,
-        args.token_duration,
-    )
-    .await
-    {
-        Ok(i) => {
-            if !args.quiet {
-                eprintln!(
-                    "note: scanning as ServiceAccount {}/{} (run {}, token expires {})",
-                    i.home, i.name, i.run, i.expires
-                );
-            }
-            Ok(Some(i))
-        }
-        Err(IdentityError::Interrupted) => {
-            eprintln!("interrupted: the ephemeral identity was removed, nothing was scanned");
-            Ok(None)
-        }
-        Err(e) => Err(RunError::Io(e.to_string())),
-    }
 }
 
 /// Decided once, at the end: interruption, then errors, then failures, then skips.

@@ -142,6 +142,52 @@ pub enum IdentityError {
     Interrupted,
 }
 
+/// What `--ephemeral-identity` set up for a scan.
+pub enum Setup {
+    Ready(Box<Ephemeral>),
+    /// No target can be scanned: no identity is needed.
+    NothingToScan,
+    /// SIGINT or SIGTERM while it was being made; what was made is removed.
+    Interrupted,
+}
+
+/// The identity for the scannable targets of a resolved query.
+pub async fn for_targets(
+    conn: &super::config::Connection,
+    targets: &[super::targets::ContainerTarget],
+    access: AccessMode,
+    duration: Duration,
+) -> Result<Setup, IdentityError> {
+    let mut by_namespace: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for t in targets.iter().filter(|t| t.unscannable.is_none()) {
+        if let Some(pod) = &t.pod.metadata.name {
+            by_namespace
+                .entry(t.namespace.clone())
+                .or_default()
+                .insert(pod.clone());
+        }
+    }
+    if by_namespace.is_empty() {
+        return Ok(Setup::NothingToScan);
+    }
+    match create(
+        &conn.client,
+        &conn.anonymous,
+        &by_namespace,
+        access,
+        duration,
+    )
+    .await
+    {
+        Ok(i) => Ok(Setup::Ready(Box::new(i))),
+        Err(IdentityError::Interrupted) => {
+            eprintln!("interrupted: the ephemeral identity was removed, nothing was scanned");
+            Ok(Setup::Interrupted)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Time for the whole set-up or tear-down, so that a slow API server cannot hold the run.
 const STEP_DEADLINE: Duration = Duration::from_secs(60);
 
@@ -276,6 +322,14 @@ async fn set_up(
 }
 
 impl Ephemeral {
+    /// Who the scan runs as, for a note on stderr (never the token).
+    pub fn describe(&self) -> String {
+        format!(
+            "scanning as ServiceAccount {}/{} (run {}, token expires {})",
+            self.home, self.name, self.run, self.expires
+        )
+    }
+
     /// Remove every object of the run (bounded in time); what could not be removed is named.
     pub async fn delete(self, admin: &Client) -> Result<usize, String> {
         let namespaces: BTreeSet<String> = self
