@@ -498,6 +498,12 @@ async fn a_cronjob_means_the_pods_of_its_active_jobs() {
         ),
         (
             Method::GET,
+            "/apis/batch/v1/namespaces/shop/jobs/nightly-0",
+            200,
+            job("nightly-0", "job-0", true),
+        ),
+        (
+            Method::GET,
             "/apis/batch/v1/namespaces/shop/cronjobs/weekly",
             200,
             object(
@@ -534,6 +540,7 @@ async fn a_cronjob_means_the_pods_of_its_active_jobs() {
             "cj/nightly".into(),
             "cronjob/weekly".into(),
             "deploy/wbe".into(),
+            "job/nightly-0".into(),
         ],
         namespace: "shop".into(),
         ..Default::default()
@@ -542,7 +549,12 @@ async fn a_cronjob_means_the_pods_of_its_active_jobs() {
     // The listed active job and the hand-started one; never the finished job's pod.
     assert_eq!(pod_ids(&r.targets), ["manual-a", "nightly-1-a"]);
     let errors: Vec<String> = r.errors.iter().map(|e| e.to_string()).collect();
-    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    // A Job whose pods all finished is an error, not an empty scan that exits 0.
+    assert_eq!(
+        errors[2],
+        "job/nightly-0 in namespace \"shop\" has no pods to scan: its 1 pod(s) have finished"
+    );
     assert!(
         errors[0].starts_with(
             "cronjob/weekly in namespace \"shop\" has no pods to scan: it has no active job \

@@ -861,6 +861,16 @@ pub async fn resolve(client: &Client, q: &TargetQuery) -> Resolved {
             Ok(found) => {
                 let mut found: Vec<Pod> = found;
                 found.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+                let done = found.iter().filter(|p| finished(p)).count();
+                if r.kind != Kind::Pod && done == found.len() {
+                    // Nothing runs: an error, never an empty scan that reads as "passed".
+                    out.errors.push(TargetError::NoPods {
+                        what: r.label(),
+                        namespace: ns.into(),
+                        why: format!(": its {done} pod(s) have finished"),
+                    });
+                    continue;
+                }
                 for p in found {
                     if r.kind != Kind::Pod && finished(&p) {
                         out.not_scanned.push(NotScanned {
