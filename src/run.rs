@@ -667,6 +667,19 @@ pub fn exit_code(reports: &[ContainerReport], errored: bool, interrupted: bool) 
     }
 }
 
+/// Resolves when the signal arrives; the listener is registered at once, not on first poll.
+fn stop_signal(kind: tokio::signal::unix::SignalKind) -> impl std::future::Future<Output = ()> {
+    let listener = tokio::signal::unix::signal(kind).ok();
+    async move {
+        match listener {
+            Some(mut l) => {
+                l.recv().await;
+            }
+            None => std::future::pending().await,
+        }
+    }
+}
+
 /// Scan containers with bounded concurrency; Ctrl-C stops cleanly and keeps what finished.
 async fn scan_targets(
     client: &kube::Client,
@@ -675,6 +688,12 @@ async fn scan_targets(
     concurrency: u16,
     progress: Arc<Progress>,
 ) -> (Vec<ContainerReport>, bool) {
+    // Listening from the start: a signal during the permission checks is not lost. SIGTERM
+    // (a CI runner cancelling the job) stops the scan like Ctrl-C.
+    let interrupt = stop_signal(tokio::signal::unix::SignalKind::interrupt());
+    let terminated = stop_signal(tokio::signal::unix::SignalKind::terminate());
+    tokio::pin!(interrupt, terminated);
+    let mut stopped_by = "scan interrupted (Ctrl-C)";
     let semaphore = Arc::new(Semaphore::new(usize::from(concurrency)));
     let mut set = JoinSet::new();
     let mut slots: Vec<Option<ContainerReport>> = vec![None; targets.len()];
@@ -740,16 +759,6 @@ async fn scan_targets(
         });
     }
     let mut interrupted = false;
-    // SIGTERM (a CI runner cancelling the job) stops the scan like Ctrl-C.
-    let mut terminate =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    let terminated = async {
-        match terminate.as_mut() {
-            Some(t) => t.recv().await,
-            None => std::future::pending().await,
-        }
-    };
-    tokio::pin!(terminated);
     loop {
         tokio::select! {
             next = set.join_next() => match next {
@@ -757,7 +766,7 @@ async fn scan_targets(
                 Some(Err(e)) => progress.note(&format!("error: a scan task stopped: {e}")),
                 None => break,
             },
-            _ = tokio::signal::ctrl_c() => {
+            _ = &mut interrupt => {
                 set.abort_all();
                 interrupted = true;
                 progress.note("interrupted: reporting the containers that finished");
@@ -767,6 +776,7 @@ async fn scan_targets(
                 set.abort_all();
                 interrupted = true;
                 progress.note("terminated (SIGTERM): reporting the containers that finished");
+                stopped_by = "scan stopped (SIGTERM)";
                 break;
             }
         }
@@ -777,7 +787,7 @@ async fn scan_targets(
         .map(|(i, r)| {
             r.unwrap_or_else(|| {
                 let why = if interrupted {
-                    "scan interrupted (Ctrl-C)"
+                    stopped_by
                 } else {
                     "scan task stopped"
                 };
