@@ -25,57 +25,84 @@ pub fn selector() -> String {
     format!("{MANAGED_BY_KEY}={MANAGED_BY},{RUN_KEY}")
 }
 
-/// One permission an access method needs: `verbs` on `resource[/subresource]` of the pods.
+/// One verb on one (sub)resource of the core API group, as an access method declares it.
 ///
-/// This is the shape `access::plan` declares per access method; until it lands on main the
-/// declaration lives here, in [`permissions`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The same shape as `access::plan::Permission` of the pipeline refactor (without its
+/// `preflight` flag); until that is on main, [`permissions`] holds the declaration, and then
+/// becomes `plan::permissions(plan::strategies(mode))`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Permission {
-    pub group: &'static str,
+    pub verb: &'static str,
     pub resource: &'static str,
-    pub verbs: &'static [&'static str],
+    pub subresource: Option<&'static str>,
 }
 
-/// What each access method does to a target pod through the API.
-pub fn permissions(access: AccessMode) -> Vec<Permission> {
-    let exec = [
-        // the scan reads the pod (and the debug path polls it while its container starts)
-        Permission {
-            group: "",
-            resource: "pods",
-            verbs: &["get"],
-        },
-        // exec over WebSocket: a GET upgrade, authorized as create since Kubernetes 1.30
-        Permission {
-            group: "",
-            resource: "pods/exec",
-            verbs: &["create", "get"],
-        },
-    ];
-    let debug = Permission {
-        group: "",
-        resource: "pods/ephemeralcontainers",
-        verbs: &["patch"],
-    };
-    match access {
-        AccessMode::Exec => exec.to_vec(),
-        AccessMode::Debug | AccessMode::Auto => {
-            let mut v = exec.to_vec();
-            v.push(debug);
-            v
+impl Permission {
+    /// `pods/exec`, as RBAC rules name resources.
+    pub fn resource_name(&self) -> String {
+        match self.subresource {
+            Some(s) => format!("{}/{s}", self.resource),
+            None => self.resource.to_string(),
         }
     }
 }
 
-/// The Role's rules: the permissions, for the named pods only.
+const GET_PODS: Permission = Permission {
+    verb: "get",
+    resource: "pods",
+    subresource: None,
+};
+const CREATE_EXEC: Permission = Permission {
+    verb: "create",
+    resource: "pods",
+    subresource: Some("exec"),
+};
+// Kubernetes 1.34 checks both verbs on the WebSocket upgrade of exec: without `get` it
+// refuses with "cannot get resource pods/exec" (measured on the e2e cluster).
+const GET_EXEC: Permission = Permission {
+    verb: "get",
+    resource: "pods",
+    subresource: Some("exec"),
+};
+const PATCH_EPHEMERAL: Permission = Permission {
+    verb: "patch",
+    resource: "pods",
+    subresource: Some("ephemeralcontainers"),
+};
+
+/// What the access methods `--access` allows do to a target pod through the API: reading the
+/// pod (the debug path polls it while its container starts), exec (a WebSocket upgrade that
+/// the API server authorizes as both `get` and `create`), and for the debug path the
+/// ephemeral container.
+pub fn permissions(access: AccessMode) -> Vec<Permission> {
+    let exec = [GET_PODS, CREATE_EXEC, GET_EXEC];
+    let debug = [GET_PODS, PATCH_EPHEMERAL, CREATE_EXEC, GET_EXEC];
+    let mut all: Vec<Permission> = match access {
+        AccessMode::Exec => exec.to_vec(),
+        AccessMode::Debug => debug.to_vec(),
+        AccessMode::Auto => exec.iter().chain(debug.iter()).copied().collect(),
+    };
+    all.sort();
+    all.dedup();
+    all
+}
+
+/// The Role's rules: one per (sub)resource with its verbs, for the named pods only.
 pub fn role_rules(perms: &[Permission], pods: &BTreeSet<String>) -> Vec<PolicyRule> {
-    perms
-        .iter()
-        .map(|p| PolicyRule {
-            api_groups: Some(vec![p.group.to_string()]),
-            resources: Some(vec![p.resource.to_string()]),
+    let mut by_resource: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for p in perms {
+        let verbs = by_resource.entry(p.resource_name()).or_default();
+        if !verbs.iter().any(|v| v == p.verb) {
+            verbs.push(p.verb.to_string());
+        }
+    }
+    by_resource
+        .into_iter()
+        .map(|(resource, verbs)| PolicyRule {
+            api_groups: Some(vec![String::new()]),
+            resources: Some(vec![resource]),
             resource_names: Some(pods.iter().cloned().collect()),
-            verbs: p.verbs.iter().map(|v| v.to_string()).collect(),
+            verbs,
             ..Default::default()
         })
         .collect()
@@ -541,40 +568,32 @@ mod tests {
     #[test]
     fn the_role_grants_only_what_the_access_methods_need_on_the_target_pods() {
         let pods = BTreeSet::from(["web-0".to_string(), "web-1".to_string()]);
-        let exec = role_rules(&permissions(AccessMode::Exec), &pods);
-        assert_eq!(exec.len(), 2);
-        for r in &exec {
-            assert_eq!(
-                r.resource_names.as_deref(),
-                Some(&["web-0".to_string(), "web-1".to_string()][..])
-            );
-            assert_eq!(r.api_groups.as_deref(), Some(&[String::new()][..]));
-            assert!(!r
-                .verbs
+        let summary = |mode| -> Vec<String> {
+            role_rules(&permissions(mode), &pods)
                 .iter()
-                .any(|v| ["list", "watch", "delete", "update", "*"].contains(&v.as_str())));
-        }
+                .map(|r| {
+                    assert_eq!(
+                        r.resource_names.as_deref(),
+                        Some(&["web-0".to_string(), "web-1".to_string()][..])
+                    );
+                    assert_eq!(r.api_groups.as_deref(), Some(&[String::new()][..]));
+                    format!("{} {}", r.resources.as_ref().unwrap()[0], r.verbs.join(","))
+                })
+                .collect()
+        };
         assert_eq!(
-            exec[0].resources.as_deref(),
-            Some(&["pods".to_string()][..])
+            summary(AccessMode::Exec),
+            ["pods get", "pods/exec create,get"]
         );
-        assert_eq!(exec[0].verbs, ["get"]);
         assert_eq!(
-            exec[1].resources.as_deref(),
-            Some(&["pods/exec".to_string()][..])
+            summary(AccessMode::Auto),
+            [
+                "pods get",
+                "pods/ephemeralcontainers patch",
+                "pods/exec create,get"
+            ]
         );
-        assert_eq!(exec[1].verbs, ["create", "get"]);
-        let auto = role_rules(&permissions(AccessMode::Auto), &pods);
-        assert_eq!(auto.len(), 3);
-        assert_eq!(
-            auto[2].resources.as_deref(),
-            Some(&["pods/ephemeralcontainers".to_string()][..])
-        );
-        assert_eq!(auto[2].verbs, ["patch"]);
-        assert_eq!(
-            permissions(AccessMode::Debug),
-            permissions(AccessMode::Auto)
-        );
+        assert_eq!(summary(AccessMode::Debug), summary(AccessMode::Auto));
     }
 
     #[test]

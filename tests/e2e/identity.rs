@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use super::targets::{apply, kubectl, scan_with, wait_ready, wait_until, Namespace};
 use super::{bin, code, expect_code, kubeconfig, stderr, stdout, DEBUG_ARGS};
 
-const LABEL: &str = "app.kubernetes.io/managed-by=kubectl-cinc-scan";
+const LABEL: &str = "app.kubernetes.io/managed-by=kubectl-cinc-scan,cinc-scan.dev/run";
 
 fn pods(ns: &str) -> String {
     let pod = |name: &str, image: &str| {
