@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_cinc_scan_global_optspecs
-    string join \n f/filename= R/recursive n/namespace= A/all-namespaces l/selector= all c/container= context= cluster= user= kubeconfig= profile= o/output= output-dir= access= debug-image= debug-pull-policy= debug-ttl= debug-profile= root= ephemeral-identity token-duration= timeout= concurrency= max-file-size= q/quiet no-progress color= threshold= threshold-inline= report= post-results= post-token-env= post-token-file= post-ca-file= post-timeout= post-retries= h/help V/version
+    string join \n f/filename= R/recursive n/namespace= A/all-namespaces l/selector= all c/container= context= cluster= user= kubeconfig= profile= o/output= output-dir= report-mode= access= debug-image= debug-pull-policy= debug-ttl= debug-profile= root= ephemeral-identity token-duration= timeout= concurrency= max-file-size= q/quiet no-progress color= threshold= threshold-inline= report= post-results= post-token-env= post-token-file= post-ca-file= post-timeout= post-retries= h/help V/version
 end
 
 function __fish_kubectl_cinc_scan_needs_command
@@ -39,6 +39,7 @@ junit\t'JUnit XML: a testsuite per container, a testcase per control'
 sarif\t'SARIF 2.1.0 (GitHub code scanning): failed controls as results'
 markdown\t'A Markdown summary (for $GITHUB_STEP_SUMMARY or a merge-request comment)'"
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l output-dir -d 'Also write one HDF JSON file per container into this directory' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l report-mode -d 'File mode of --report and --output-dir files, in octal [default: 0600: findings are sensitive]' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l access -d 'How to reach the container\'s filesystem' -r -f -a "auto\t'exec with the container\'s own shell; without one (distroless), a debug container'
 exec\t'exec with the container\'s own shell; fail if it has none'
 debug\t'an ephemeral debug container reading the target\'s root at /proc/<pid>/root'"

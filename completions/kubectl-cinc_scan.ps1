@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format on stdout')
             [CompletionResult]::new('--output-dir', '--output-dir', [CompletionResultType]::ParameterName, 'Also write one HDF JSON file per container into this directory')
+            [CompletionResult]::new('--report-mode', '--report-mode', [CompletionResultType]::ParameterName, 'File mode of --report and --output-dir files, in octal [default: 0600: findings are sensitive]')
             [CompletionResult]::new('--access', '--access', [CompletionResultType]::ParameterName, 'How to reach the container''s filesystem')
             [CompletionResult]::new('--debug-image', '--debug-image', [CompletionResultType]::ParameterName, 'Image of the ephemeral debug container for containers without a shell (needs sh, find, stat, xargs, head; mirror it into your registry for air-gapped clusters)')
             [CompletionResult]::new('--debug-pull-policy', '--debug-pull-policy', [CompletionResultType]::ParameterName, 'Pull policy of the debug image')

@@ -39,6 +39,7 @@ junit\:"JUnit XML\: a testsuite per container, a testcase per control"
 sarif\:"SARIF 2.1.0 (GitHub code scanning)\: failed controls as results"
 markdown\:"A Markdown summary (for \$GITHUB_STEP_SUMMARY or a merge-request comment)"))' \
 '--output-dir=[Also write one HDF JSON file per container into this directory]:DIR:_files' \
+'--report-mode=[File mode of --report and --output-dir files, in octal \[default\: 0600\: findings are sensitive\]]:MODE:_default' \
 '--access=[How to reach the container'\''s filesystem]:ACCESS:((auto\:"exec with the container'\''s own shell; without one (distroless), a debug container"
 exec\:"exec with the container'\''s own shell; fail if it has none"
 debug\:"an ephemeral debug container reading the target'\''s root at /proc/<pid>/root"))' \

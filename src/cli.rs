@@ -219,6 +219,22 @@ pub enum AccessMode {
     Debug,
 }
 
+/// `--debug-profile`: kubectl debug's profiles, plus `auto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DebugProfileArg {
+    /// Mirror the target's uid/gid with nothing extra (restricted-compatible for non-root
+    /// targets, baseline for root ones); learn the uid first when the pod spec does not say
+    Auto,
+    /// Non-root, all capabilities dropped, no privilege escalation, RuntimeDefault seccomp
+    Restricted,
+    /// No security context: the debug image's user with the runtime's default capabilities
+    Baseline,
+    /// Adds SYS_PTRACE: reads any target, needs a namespace that allows it
+    General,
+    /// Privileged
+    Sysadmin,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -292,6 +308,11 @@ pub struct ScanArgs {
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
 
+    /// File mode of --report and --output-dir files, in octal [default: 0600: findings are
+    /// sensitive]
+    #[arg(long, value_name = "MODE")]
+    pub report_mode: Option<String>,
+
     /// How to reach the container's filesystem
     #[arg(long, value_enum, default_value = "auto")]
     pub access: AccessMode,
@@ -312,7 +333,7 @@ pub struct ScanArgs {
     /// Security profile of the debug container (kubectl debug's meanings; auto picks the least
     /// privilege that can read the target)
     #[arg(long, value_enum, default_value = "auto", value_name = "PROFILE")]
-    pub debug_profile: crate::access::debug::DebugProfile,
+    pub debug_profile: DebugProfileArg,
 
     /// Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)
     #[arg(long, value_name = "DIR", conflicts_with_all = ["targets", "filenames", "selector", "all", "all_namespaces", "containers", "ephemeral_identity"])]
@@ -398,31 +419,20 @@ pub struct ScanArgs {
     pub post_retries: u32,
 }
 
-/// `90s`, `2m`, `1h`, `500ms`, or plain seconds; `0` means no limit.
+/// `90s`, `2m`, `1h30m`, `500ms`, or plain seconds; `0` means no limit.
 pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     let s = s.trim();
-    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit() && c != '.') {
-        Some(i) => (&s[..i], &s[i..]),
-        None => (s, "s"),
-    };
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("invalid duration '{s}' (try 90s, 2m, 1h)"))?;
-    let secs = match unit {
-        "ms" => n / 1000.0,
-        "s" => n,
-        "m" => n * 60.0,
-        "h" => n * 3600.0,
-        _ => {
-            return Err(format!(
-                "invalid duration unit in '{s}' (use ms, s, m or h)"
-            ))
-        }
-    };
-    if !secs.is_finite() || secs < 0.0 {
-        return Err(format!("invalid duration '{s}'"));
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s
+            .parse::<u64>()
+            .map(std::time::Duration::from_secs)
+            .map_err(|_| format!("duration '{s}' is too large (try 90s, 2m, 1h)"));
     }
-    Ok(std::time::Duration::from_secs_f64(secs))
+    let d: jiff::SignedDuration = s
+        .parse()
+        .map_err(|_| format!("invalid duration '{s}' (try 90s, 2m, 1h30m, 500ms)"))?;
+    std::time::Duration::try_from(d)
+        .map_err(|_| format!("invalid duration '{s}': it must not be negative"))
 }
 
 /// Bytes with optional Ki/Mi/Gi (or K/M/G) suffix.
@@ -460,7 +470,12 @@ mod tests {
         assert_eq!(parse_duration("2m").unwrap().as_secs(), 120);
         assert_eq!(parse_duration("5").unwrap().as_secs(), 5);
         assert_eq!(parse_duration("250ms").unwrap().as_millis(), 250);
+        assert_eq!(parse_duration("1h30m").unwrap().as_secs(), 5400);
         assert!(parse_duration("2 weeks").is_err());
+        assert!(parse_duration("-5s").is_err());
+        let err = parse_duration("99999999999999999999").unwrap_err();
+        assert!(err.contains("too large"), "{err}");
+        assert!(parse_duration("99999999999999999999s").is_err());
         assert_eq!(parse_size("1Mi").unwrap(), 1 << 20);
         assert_eq!(parse_size("4096").unwrap(), 4096);
         assert!(parse_size("0").is_err());

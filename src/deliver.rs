@@ -97,7 +97,7 @@ fn load_token(source: &TokenSource) -> Result<Option<Token>, DeliveryError> {
             ))),
         },
         TokenSource::File(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
+            let text = crate::fsio::read_text(path, MAX_SECRET_FILE_BYTES).map_err(|e| {
                 DeliveryError::Setup(format!(
                     "cannot read the token file '{}': {e}",
                     path.display()
@@ -108,12 +108,21 @@ fn load_token(source: &TokenSource) -> Result<Option<Token>, DeliveryError> {
     }
 }
 
+/// Token and CA files are small; a bigger one is the wrong file (e.g. /dev/zero).
+const MAX_SECRET_FILE_BYTES: u64 = 4 << 20;
+
 fn load_roots(ca_file: Option<&Path>) -> Result<rustls::RootCertStore, DeliveryError> {
     let mut roots = rustls::RootCertStore::empty();
     match ca_file {
         Some(path) => {
-            let certs = CertificateDer::pem_file_iter(path)
-                .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+            let pem = crate::fsio::read_bounded(path, MAX_SECRET_FILE_BYTES).map_err(|e| {
+                DeliveryError::Setup(format!(
+                    "cannot read CA certificates from '{}': {e}",
+                    path.display()
+                ))
+            })?;
+            let certs = CertificateDer::pem_slice_iter(&pem)
+                .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| {
                     DeliveryError::Setup(format!(
                         "cannot read CA certificates from '{}': {e}",

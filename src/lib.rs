@@ -3,14 +3,19 @@
 pub mod access;
 pub mod cli;
 pub mod complete;
+pub mod config;
 pub mod deliver;
 pub mod engine;
+pub mod exit;
+pub mod fsio;
 pub mod kube;
-pub mod progress;
+pub mod profiles;
 pub mod rbac;
 pub mod report;
 pub mod results;
 pub mod run;
+pub mod scan;
+pub mod sink;
 pub mod threshold;
 
 /// `0.1.0 (commit abc123def456)`.

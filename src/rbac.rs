@@ -1,115 +1,158 @@
-//! Least privilege: the Role a scan needs, and kubeconfigs with short-lived tokens.
+//! Least privilege: the Role a scan needs (from the access methods' declared permissions),
+//! and kubeconfigs with short-lived tokens.
 
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use k8s_openapi::api::core::v1::ServiceAccount;
+use k8s_openapi::api::rbac::v1::{
+    ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef, Subject,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::json;
 
-/// What a scan may do, and nothing more.
-const RULES: &str = "\
-- apiGroups: [\"\"]
-  resources: [pods]
-  verbs: [get, list]
-- apiGroups: [\"\"]
-  resources: [pods/exec]
-  verbs: [get, create]
-# Targets like deploy/web, cronjob/nightly and -f manifests: the workload, then its pods.
-- apiGroups: [\"\"]
-  resources: [replicationcontrollers]
-  verbs: [get, list]
-- apiGroups: [apps]
-  resources: [deployments, replicasets, statefulsets, daemonsets]
-  verbs: [get, list]
-- apiGroups: [batch]
-  resources: [jobs, cronjobs]
-  verbs: [get, list]
-";
+use crate::access::plan::{self, AccessMethod, Permission};
+pub use crate::kube::config::{pem, ClusterAccess};
 
-/// Only for distroless containers: adding the ephemeral debug container.
-const DEBUG_RULE: &str = "\
-- apiGroups: [\"\"]
-  resources: [pods/ephemeralcontainers]
-  verbs: [patch]
-";
+/// Standard base64 with padding.
+pub fn base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// RBAC rules for `permissions`: one rule per (sub)resource, verbs sorted.
+pub fn rules(permissions: &[Permission]) -> Vec<PolicyRule> {
+    let mut by_resource: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for p in permissions {
+        let verbs = by_resource.entry(p.resource_name()).or_default();
+        if !verbs.iter().any(|v| v == p.verb) {
+            verbs.push(p.verb.to_string());
+        }
+    }
+    by_resource
+        .into_iter()
+        .map(|(resource, mut verbs)| {
+            verbs.sort();
+            PolicyRule {
+                api_groups: Some(vec![String::new()]),
+                resources: Some(vec![resource]),
+                verbs,
+                ..Default::default()
+            }
+        })
+        .collect()
+}
+
+/// What a scan may do, and nothing more: finding targets, then exec (and, with `debug`, the
+/// ephemeral debug container).
+pub fn scan_permissions(debug: bool) -> Vec<Permission> {
+    let methods: &[AccessMethod] = if debug {
+        &[AccessMethod::Exec, AccessMethod::Debug]
+    } else {
+        &[AccessMethod::Exec]
+    };
+    let mut all = plan::permissions(methods);
+    all.extend_from_slice(plan::TARGET_PERMISSIONS);
+    all
+}
+
+fn labelled(name: &str, namespace: Option<&str>) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(name.to_string()),
+        namespace: namespace.map(str::to_string),
+        labels: Some(BTreeMap::from([(
+            "app.kubernetes.io/managed-by".to_string(),
+            "kubectl-cinc-scan".to_string(),
+        )])),
+        ..Default::default()
+    }
+}
+
+/// Targets like `deploy/web`, `cronjob/nightly` and `-f` manifests: read the workload, then
+/// list what leads to its pods (ReplicaSets, Jobs); one rule per API group, read-only.
+pub fn workload_rules() -> Vec<PolicyRule> {
+    use crate::kube::targets::Kind;
+    let mut by_group: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Pod) {
+        by_group
+            .entry(kind.group())
+            .or_default()
+            .push(kind.plural().to_string());
+    }
+    by_group
+        .into_iter()
+        .map(|(group, resources)| PolicyRule {
+            api_groups: Some(vec![group.to_string()]),
+            resources: Some(resources),
+            verbs: vec!["get".into(), "list".into()],
+            ..Default::default()
+        })
+        .collect()
+}
 
 /// A ServiceAccount, a Role (ClusterRole when `cluster_wide`) and its binding, as YAML that
 /// `kubectl apply -f -` takes.
 pub fn manifest(namespace: &str, service_account: &str, cluster_wide: bool, debug: bool) -> String {
-    let (role_kind, binding_kind, role_ns) = if cluster_wide {
-        ("ClusterRole", "ClusterRoleBinding", String::new())
-    } else {
-        ("Role", "RoleBinding", format!(", namespace: {namespace}"))
-    };
     let scope = if cluster_wide {
         "every namespace".to_string()
     } else {
         format!("namespace {namespace}")
     };
-    let rules = if debug {
-        format!("{RULES}{DEBUG_RULE}")
+    let mut rules = rules(&scan_permissions(debug));
+    rules.extend(workload_rules());
+    let sa = ServiceAccount {
+        metadata: labelled(service_account, Some(namespace)),
+        ..Default::default()
+    };
+    let binding_name = format!("cinc-scan-{service_account}");
+    let subjects = Some(vec![Subject {
+        kind: "ServiceAccount".into(),
+        name: service_account.to_string(),
+        namespace: Some(namespace.to_string()),
+        ..Default::default()
+    }]);
+    let role_ref = |kind: &str| RoleRef {
+        api_group: "rbac.authorization.k8s.io".into(),
+        kind: kind.into(),
+        name: "cinc-scan".into(),
+    };
+    let docs = if cluster_wide {
+        [
+            yaml(&sa),
+            yaml(&ClusterRole {
+                metadata: labelled("cinc-scan", None),
+                rules: Some(rules),
+                ..Default::default()
+            }),
+            yaml(&ClusterRoleBinding {
+                metadata: labelled(&binding_name, None),
+                role_ref: role_ref("ClusterRole"),
+                subjects,
+            }),
+        ]
     } else {
-        RULES.to_string()
+        [
+            yaml(&sa),
+            yaml(&Role {
+                metadata: labelled("cinc-scan", Some(namespace)),
+                rules: Some(rules),
+            }),
+            yaml(&RoleBinding {
+                metadata: labelled(&binding_name, Some(namespace)),
+                role_ref: role_ref("Role"),
+                subjects,
+            }),
+        ]
     };
     format!(
         "# Least privilege for `kubectl cinc-scan` in {scope} (cinc-scan {version}).\n\
-         # Apply: kubectl cinc-scan rbac ... | kubectl apply -f -\n\
-         apiVersion: v1\n\
-         kind: ServiceAccount\n\
-         metadata: {{name: {service_account}, namespace: {namespace}}}\n\
-         ---\n\
-         apiVersion: rbac.authorization.k8s.io/v1\n\
-         kind: {role_kind}\n\
-         metadata: {{name: cinc-scan{role_ns}}}\n\
-         rules:\n\
-         {rules}\
-         ---\n\
-         apiVersion: rbac.authorization.k8s.io/v1\n\
-         kind: {binding_kind}\n\
-         metadata: {{name: cinc-scan-{service_account}{role_ns}}}\n\
-         roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: {role_kind}, name: cinc-scan}}\n\
-         subjects:\n\
-         - {{kind: ServiceAccount, name: {service_account}, namespace: {namespace}}}\n",
+         # Apply: kubectl cinc-scan rbac ... | kubectl apply -f -\n{}",
+        docs.join("---\n"),
         version = env!("CARGO_PKG_VERSION"),
     )
 }
 
-/// Standard base64 with padding.
-pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = (u32::from(chunk[0]) << 16)
-            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*chunk.get(2).unwrap_or(&0));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// DER certificates as one PEM bundle.
-pub fn pem(certs: &[Vec<u8>]) -> String {
-    let mut out = String::new();
-    for der in certs {
-        out.push_str("-----BEGIN CERTIFICATE-----\n");
-        let b64 = base64(der);
-        for line in b64.as_bytes().chunks(64) {
-            out.push_str(&String::from_utf8_lossy(line));
-            out.push('\n');
-        }
-        out.push_str("-----END CERTIFICATE-----\n");
-    }
-    out
-}
-
-/// How to reach the cluster, copied from the connection in use.
-pub struct ClusterAccess {
-    pub server: String,
-    pub ca_pem: Option<String>,
-    pub tls_server_name: Option<String>,
-    pub insecure: bool,
+fn yaml<T: serde::Serialize>(object: &T) -> String {
+    serde_saphyr::to_string(object).unwrap_or_default()
 }
 
 /// A kubeconfig (JSON, which kubectl reads like YAML) that authenticates with `token`.
@@ -143,11 +186,6 @@ pub fn kubeconfig(
     text
 }
 
-/// Write a file only its owner can read (0600), atomically.
-pub fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    crate::report::json::write_atomic_with_mode(path, text.as_bytes(), 0o600)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,33 +208,87 @@ mod tests {
     #[test]
     fn role_has_exactly_the_verbs_a_scan_uses() {
         let m = manifest("shop", "scanner", false, true);
-        assert!(
-            m.contains("kind: Role\nmetadata: {name: cinc-scan, namespace: shop}"),
-            "{m}"
+        let docs: Vec<serde_json::Value> = m
+            .split("---\n")
+            .map(|d| serde_saphyr::from_str(d).unwrap())
+            .collect();
+        assert_eq!(docs[1]["kind"], "Role");
+        assert_eq!(docs[1]["metadata"]["namespace"], "shop");
+        let rules: Vec<(String, Vec<String>)> = docs[1]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .take(3)
+            .map(|r| {
+                let verbs = r["verbs"].as_array().unwrap();
+                (
+                    r["resources"][0].as_str().unwrap().to_string(),
+                    verbs
+                        .iter()
+                        .map(|v| v.as_str().unwrap().to_string())
+                        .collect(),
+                )
+            })
+            .collect();
+        let want = |r: &str, v: &[&str]| {
+            (
+                r.to_string(),
+                v.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(
+            rules,
+            [
+                want("pods", &["get", "list"]),
+                want("pods/ephemeralcontainers", &["patch"]),
+                want("pods/exec", &["create", "get"]),
+            ]
         );
-        assert!(m.contains("resources: [pods/exec]\n  verbs: [get, create]"));
-        assert!(m.contains("resources: [pods/ephemeralcontainers]\n  verbs: [patch]"));
+        assert_eq!(docs[2]["subjects"][0]["name"], "scanner");
         assert!(!m.contains("delete") && !m.contains("secrets") && !m.contains('*'));
-        // Workload targets: read-only, and every kind a target can name.
-        assert!(m.contains(
-            "resources: [deployments, replicasets, statefulsets, daemonsets]\n  verbs: [get, list]"
-        ));
-        assert!(m.contains("resources: [jobs, cronjobs]\n  verbs: [get, list]"));
-        assert!(m.contains("resources: [replicationcontrollers]\n  verbs: [get, list]"));
-        for kind in crate::kube::targets::Kind::ALL {
-            assert!(
-                m.contains(kind.plural()),
-                "{} missing from the Role",
-                kind.plural()
-            );
-        }
-        assert!(!m.contains("patch, ") && !m.contains("update"));
+        // Workload targets: read-only, and every kind a target can name, in its API group.
+        let groups: Vec<(String, Vec<String>, Vec<String>)> = docs[1]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .skip(3)
+            .map(|r| {
+                let strings = |v: &serde_json::Value| -> Vec<String> {
+                    v.as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| x.as_str().unwrap().to_string())
+                        .collect()
+                };
+                (
+                    strings(&r["apiGroups"])[0].clone(),
+                    strings(&r["resources"]),
+                    strings(&r["verbs"]),
+                )
+            })
+            .collect();
+        let group = |g: &str, rs: &[&str]| {
+            (
+                g.to_string(),
+                rs.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                vec!["get".to_string(), "list".to_string()],
+            )
+        };
+        assert_eq!(
+            groups,
+            [
+                group("", &["replicationcontrollers"]),
+                group(
+                    "apps",
+                    &["deployments", "statefulsets", "daemonsets", "replicasets"]
+                ),
+                group("batch", &["jobs", "cronjobs"]),
+            ]
+        );
         let no_debug = manifest("shop", "scanner", false, false);
         assert!(!no_debug.contains("ephemeralcontainers"));
         let cluster = manifest("shop", "scanner", true, true);
-        assert!(
-            cluster.contains("kind: ClusterRoleBinding") && cluster.contains("namespace: shop}")
-        );
+        assert!(cluster.contains("kind: ClusterRoleBinding"), "{cluster}");
     }
 
     #[test]
@@ -215,19 +307,5 @@ mod tests {
             v["clusters"][0]["cluster"]["certificate-authority-data"],
             base64(pem(&[vec![1, 2, 3]]).as_bytes())
         );
-    }
-
-    #[test]
-    fn private_files_are_0600() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("k");
-        write_private(&p, "x").unwrap();
-        write_private(&p, "y").unwrap();
-        assert_eq!(
-            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "y");
     }
 }

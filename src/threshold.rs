@@ -966,27 +966,22 @@ mod tests {
 
     #[test]
     fn severity_bucket_follows_inspecjs() {
-        use crate::engine::profile::Control;
-        let mut control = Control {
+        use crate::results::ControlMeta;
+        let mut control = ControlMeta {
             id: "x".into(),
-            title: String::new(),
-            desc: String::new(),
             impact: 0.5,
-            tags: Default::default(),
-            refs: vec![],
-            only_if: None,
-            checks: vec![],
             line: 1,
+            ..Default::default()
         };
         control.tags.insert("severity".into(), "high".into());
         let cr = ControlResult {
-            control: control.clone(),
+            control: std::sync::Arc::new(control.clone()),
             results: vec![],
         };
         assert_eq!(saf_severity_bucket(&cr), Some(Severity::High));
         control.tags.insert("severity".into(), "High".into());
         let cr = ControlResult {
-            control,
+            control: std::sync::Arc::new(control),
             results: vec![],
         };
         assert_eq!(saf_severity_bucket(&cr), None);

@@ -20,7 +20,7 @@ async fn scan(fixture: &str) -> (ContainerReport, common::Fixture) {
         "snapshot tests need the fixture owned by root: run them as root (CI and tests/run-all do)"
     );
     let profile = Arc::new(builtin::load(builtin::DEFAULT).unwrap());
-    let report = cinc_scan::run::scan_root(fx.root().to_path_buf(), vec![profile], 1 << 20).await;
+    let report = cinc_scan::scan::scan_root(fx.root().to_path_buf(), vec![profile], 1 << 20).await;
     (report, fx)
 }
 

@@ -6,7 +6,6 @@
 
 use std::time::Duration;
 
-use clap::ValueEnum;
 use futures::future::BoxFuture;
 use k8s_openapi::api::core::v1::{EphemeralContainer, Pod};
 use kube::api::{Api, Patch, PatchParams};
@@ -19,10 +18,11 @@ use crate::engine::facts::ProbePlan;
 use crate::kube::{api_message, retry};
 
 /// kubectl debug's profiles, plus `auto`: the least privilege that can work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DebugProfile {
     /// Mirror the target's uid/gid with nothing extra (restricted-compatible for non-root
     /// targets, baseline for root ones); learn the uid first when the pod spec does not say
+    #[default]
     Auto,
     /// Non-root, all capabilities dropped, no privilege escalation, RuntimeDefault seccomp
     Restricted,
@@ -514,8 +514,8 @@ fn describe(name: &str, created: bool, pid: Option<u32>) -> String {
 }
 
 impl Access for DebugAccess {
-    fn method(&self) -> &'static str {
-        "debug"
+    fn method(&self) -> super::AccessMethod {
+        super::AccessMethod::Debug
     }
 
     fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Collected, AccessError>> {

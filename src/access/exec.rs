@@ -140,8 +140,8 @@ pub async fn run_script(
 }
 
 impl Access for ExecAccess {
-    fn method(&self) -> &'static str {
-        "exec"
+    fn method(&self) -> super::AccessMethod {
+        super::AccessMethod::Exec
     }
 
     fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Collected, AccessError>> {

@@ -3,6 +3,7 @@
 
 use std::fs::{self, File};
 use std::io::{self, Read};
+#[cfg(unix)]
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -10,6 +11,47 @@ use crate::engine::facts::{
     Facts, FileFact, FileWant, ProbePlan, Stat, Unavailable, WalkEntry, WalkFact,
 };
 use crate::engine::profile::WalkSpec;
+
+/// Off Unix, the few stat fields the engine reads, from what std knows (no owners there).
+#[cfg(not(unix))]
+trait MetadataExt {
+    fn mode(&self) -> u32;
+    fn uid(&self) -> u32;
+    fn gid(&self) -> u32;
+    fn size(&self) -> u64;
+    fn dev(&self) -> u64;
+}
+
+#[cfg(not(unix))]
+impl MetadataExt for fs::Metadata {
+    fn mode(&self) -> u32 {
+        let kind = if self.is_dir() {
+            0o040000
+        } else if self.file_type().is_symlink() {
+            0o120000
+        } else {
+            0o100000
+        };
+        let perm = if self.permissions().readonly() {
+            0o444
+        } else {
+            0o644
+        };
+        kind | perm
+    }
+    fn uid(&self) -> u32 {
+        0
+    }
+    fn gid(&self) -> u32 {
+        0
+    }
+    fn size(&self) -> u64 {
+        self.len()
+    }
+    fn dev(&self) -> u64 {
+        0
+    }
+}
 
 const MAX_LINKS: u32 = 40;
 

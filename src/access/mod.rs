@@ -4,16 +4,18 @@
 pub mod debug;
 pub mod exec;
 pub mod local;
+pub mod plan;
 pub mod probe;
 
 use futures::future::BoxFuture;
 
 use crate::engine::facts::{Facts, ProbePlan};
+pub use plan::AccessMethod;
 
 /// One way of gathering facts from one target.
 pub trait Access: Send + Sync {
-    /// `exec`, `debug`, `sidecar` or `local`.
-    fn method(&self) -> &'static str;
+    /// Which method this is (for the report and the fallback rule).
+    fn method(&self) -> AccessMethod;
 
     /// Gather everything the plan asks for, in one round trip where the method allows.
     fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Collected, AccessError>>;
@@ -44,8 +46,8 @@ pub struct LocalAccess {
 }
 
 impl Access for LocalAccess {
-    fn method(&self) -> &'static str {
-        "local"
+    fn method(&self) -> AccessMethod {
+        AccessMethod::Local
     }
 
     fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Collected, AccessError>> {

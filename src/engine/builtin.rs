@@ -78,11 +78,11 @@ mod tests {
         #[test]
         fn metadata_is_complete_and_consistent() {
             let p = profile();
-            assert_eq!(p.name, "container-baseline");
-            assert_eq!(p.version.as_deref(), Some("0.1.0"));
-            assert_eq!(p.maintainer.as_deref(), Some("cinc-scan maintainers"));
-            assert_eq!(p.license.as_deref(), Some("Apache-2.0"));
-            assert!(p.title.is_some() && p.summary.is_some());
+            assert_eq!(p.meta.name, "container-baseline");
+            assert_eq!(p.meta.version.as_deref(), Some("0.1.0"));
+            assert_eq!(p.meta.maintainer.as_deref(), Some("cinc-scan maintainers"));
+            assert_eq!(p.meta.license.as_deref(), Some("Apache-2.0"));
+            assert!(p.meta.title.is_some() && p.meta.summary.is_some());
             assert!(p.controls.len() >= 30, "only {} controls", p.controls.len());
 
             let id_re = Regex::new(r"^cb-(acct|fs|surf|os|rt|pod)-\d{2}$").unwrap();

@@ -106,7 +106,7 @@ pub fn evaluate_control(control: &Control, facts: &Facts, today: Date) -> Contro
         };
         if let Some(verdict) = skip {
             return ControlResult {
-                control: control.clone(),
+                control: control.meta.clone(),
                 results: vec![result(code_desc(guard), verdict, started)],
             };
         }
@@ -120,7 +120,7 @@ pub fn evaluate_control(control: &Control, facts: &Facts, today: Date) -> Contro
         })
         .collect();
     ControlResult {
-        control: control.clone(),
+        control: control.meta.clone(),
         results,
     }
 }
@@ -129,7 +129,7 @@ pub fn evaluate(profiles: &[Arc<Profile>], facts: &Facts, today: Date) -> Vec<Pr
     profiles
         .iter()
         .map(|p| ProfileResult {
-            profile: p.clone(),
+            profile: p.meta.clone(),
             controls: p
                 .controls
                 .iter()
@@ -144,12 +144,12 @@ pub fn all_errors(profiles: &[Arc<Profile>], message: &str) -> Vec<ProfileResult
     profiles
         .iter()
         .map(|p| ProfileResult {
-            profile: p.clone(),
+            profile: p.meta.clone(),
             controls: p
                 .controls
                 .iter()
                 .map(|c| ControlResult {
-                    control: c.clone(),
+                    control: c.meta.clone(),
                     results: vec![CheckResult {
                         code_desc: format!("scan of control {}", c.id),
                         status: Status::Error,

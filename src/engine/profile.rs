@@ -1,31 +1,22 @@
 //! Profile files: the YAML format, its validation, and errors that name file, line and field.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::Value;
+use serde_saphyr::Spanned;
 use sha2::{Digest, Sha256};
 
 use super::matcher::Matcher;
+use crate::results::{ControlMeta, ProfileMeta, Reference};
 
-/// A loaded, validated profile.
+/// A loaded, validated profile: what reports say of it, and its compiled controls.
 #[derive(Debug, Clone)]
 pub struct Profile {
-    pub name: String,
-    pub title: Option<String>,
-    pub version: Option<String>,
-    pub maintainer: Option<String>,
-    pub summary: Option<String>,
-    pub license: Option<String>,
-    pub copyright: Option<String>,
-    pub copyright_email: Option<String>,
-    pub supports: Vec<BTreeMap<String, String>>,
+    pub meta: Arc<ProfileMeta>,
     pub controls: Vec<Control>,
-    /// Where it came from: a path, or `builtin:NAME`.
-    pub source: String,
-    /// sha256 of the profile text, hex.
-    pub sha256: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -41,7 +32,7 @@ struct RawProfile {
     copyright_email: Option<String>,
     #[serde(default)]
     supports: Vec<BTreeMap<String, String>>,
-    controls: Vec<Control>,
+    controls: Vec<Spanned<Control>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -61,14 +52,23 @@ pub struct Control {
     /// 1-based line of the control in its file (filled in after parsing).
     #[serde(skip)]
     pub line: usize,
+    /// What reports say of it (filled in after parsing).
+    #[serde(skip)]
+    pub meta: Arc<ControlMeta>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Reference {
-    #[serde(rename = "ref")]
-    pub reference: Option<String>,
-    pub url: Option<String>,
+impl Control {
+    fn report_meta(&self) -> ControlMeta {
+        ControlMeta {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            desc: self.desc.clone(),
+            impact: self.impact,
+            tags: self.tags.clone(),
+            refs: self.refs.clone(),
+            line: self.line,
+        }
+    }
 }
 
 /// The kinds of facts a check can look at.
@@ -359,7 +359,14 @@ pub enum ProfileError {
 impl Profile {
     /// Parse and validate profile text. `source` names it in errors.
     pub fn parse(text: &str, source: &str) -> Result<Profile, ProfileError> {
-        let raw: RawProfile = serde_saphyr::from_str(text).map_err(|e| {
+        // The parser's node budget guards against hostile YAML; a node takes at least one byte
+        // of text, so scaling it with the text keeps large real profiles loadable (the file
+        // itself is capped when it is read).
+        let nodes = text.len().max(250_000);
+        let options = serde_saphyr::options! {
+            budget: serde_saphyr::budget! { max_nodes: nodes, max_events: nodes.max(1_000_000) },
+        };
+        let raw: RawProfile = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
             let line = e.location().map(|l| l.line() as usize).unwrap_or(0);
             // serde-saphyr renders "error: line N column M: MSG" and a source snippet; we print
             // file:line in front instead, and name the file in the snippet.
@@ -381,10 +388,18 @@ impl Profile {
                 message,
             }
         })?;
-        let mut controls = raw.controls;
+        if raw.controls.is_empty() {
+            return Err(ProfileError::Invalid {
+                file: source.to_string(),
+                line: 0,
+                message: "the profile has no controls: a scan with it would check nothing".into(),
+            });
+        }
+        let mut controls = Vec::with_capacity(raw.controls.len());
         let mut seen = BTreeMap::new();
-        for control in &mut controls {
-            control.line = find_control_line(text, &control.id);
+        for spanned in raw.controls {
+            let mut control = spanned.value;
+            control.line = spanned.referenced.line() as usize;
             let invalid = |message: String| ProfileError::Invalid {
                 file: source.to_string(),
                 line: control.line,
@@ -411,74 +426,26 @@ impl Profile {
                     control.id
                 )));
             }
+            control.meta = Arc::new(control.report_meta());
+            controls.push(control);
         }
         Ok(Profile {
-            name: raw.name,
-            title: raw.title,
-            version: raw.version,
-            maintainer: raw.maintainer,
-            summary: raw.summary,
-            license: raw.license,
-            copyright: raw.copyright,
-            copyright_email: raw.copyright_email,
-            supports: raw.supports,
+            meta: Arc::new(ProfileMeta {
+                name: raw.name,
+                title: raw.title,
+                version: raw.version,
+                maintainer: raw.maintainer,
+                summary: raw.summary,
+                license: raw.license,
+                copyright: raw.copyright,
+                copyright_email: raw.copyright_email,
+                supports: raw.supports,
+                source: source.to_string(),
+                sha256: hex(&Sha256::digest(text.as_bytes())),
+            }),
             controls,
-            source: source.to_string(),
-            sha256: hex(&Sha256::digest(text.as_bytes())),
         })
     }
-
-    /// Load a profile file, or every `*.yaml`/`*.yml` file of a directory (sorted by name).
-    pub fn load_path(path: &Path) -> Result<Vec<Profile>, ProfileError> {
-        let read_err = |source| ProfileError::Read {
-            path: path.to_path_buf(),
-            source,
-        };
-        let meta = std::fs::metadata(path).map_err(read_err)?;
-        if meta.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(read_err)?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.is_file()
-                        && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
-                })
-                .collect();
-            files.sort();
-            if files.is_empty() {
-                return Err(ProfileError::EmptyDir(path.to_path_buf()));
-            }
-            return files.iter().map(|f| Self::load_file(f)).collect();
-        }
-        Ok(vec![Self::load_file(path)?])
-    }
-
-    fn load_file(path: &Path) -> Result<Profile, ProfileError> {
-        let bytes = std::fs::read(path).map_err(|source| ProfileError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let text = String::from_utf8(bytes).map_err(|_| ProfileError::Invalid {
-            file: path.display().to_string(),
-            line: 0,
-            message: "profile is not UTF-8 text".into(),
-        })?;
-        Self::parse(&text, &path.display().to_string())
-    }
-}
-
-/// Best effort: the line of `id: <id>` for a control (serde gives no spans after parsing).
-fn find_control_line(text: &str, id: &str) -> usize {
-    for (n, line) in text.lines().enumerate() {
-        let t = line.trim_start().trim_start_matches("- ").trim_start();
-        if let Some(rest) = t.strip_prefix("id:") {
-            let v = rest.trim().trim_matches(['"', '\'']);
-            if v == id {
-                return n + 1;
-            }
-        }
-    }
-    0
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -513,7 +480,54 @@ controls:
             p.controls[0].checks[0].resource,
             Resource::File("/etc/passwd".into())
         );
-        assert_eq!(p.sha256.len(), 64);
+        assert_eq!(p.meta.sha256.len(), 64);
+        assert_eq!(p.controls[0].meta.line, 4);
+    }
+
+    #[test]
+    fn a_profile_without_controls_is_an_error() {
+        let err = Profile::parse("name: t\ncontrols: []\n", "e.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("e.yaml:0: the profile has no controls"),
+            "{err}"
+        );
+    }
+
+    fn big_profile(controls: usize) -> String {
+        let body = &GOOD[GOOD.find("  - id").unwrap()..];
+        let mut text = String::from("name: big\ncontrols:\n");
+        for i in 0..controls {
+            text.push_str(&body.replace("id: c1", &format!("id: c{i}")));
+        }
+        text
+    }
+
+    #[test]
+    fn ten_thousand_controls_load_in_linear_time() {
+        let time = |n: usize| {
+            let text = big_profile(n);
+            let started = std::time::Instant::now();
+            let p = Profile::parse(&text, "big.yaml").unwrap();
+            let took = started.elapsed();
+            assert_eq!(p.controls.len(), n);
+            // Lines come from the parser's spans (10 lines per control).
+            assert_eq!(p.controls[n - 1].line, 3 + (n - 1) * 10);
+            took
+        };
+        let small = time(1_000);
+        let big = time(10_000);
+        // The old line search was quadratic: 10× the controls took ~100× the time. Linear
+        // parsing stays near 10× (generous for a busy machine).
+        assert!(
+            big < small * 30 + std::time::Duration::from_millis(200),
+            "1,000 controls: {small:?}; 10,000: {big:?}"
+        );
+        // The issue's bound holds for the optimised build users run (tests/bench measures it).
+        if !cfg!(debug_assertions) {
+            assert!(big < std::time::Duration::from_secs(1), "{big:?}");
+        }
     }
 
     #[test]

@@ -14,6 +14,30 @@ pub struct ClusterOptions {
     pub namespace: Option<String>,
 }
 
+/// How to reach the cluster, copied from the connection in use.
+pub struct ClusterAccess {
+    pub server: String,
+    pub ca_pem: Option<String>,
+    pub tls_server_name: Option<String>,
+    pub insecure: bool,
+}
+
+/// DER certificates as one PEM bundle.
+pub fn pem(certs: &[Vec<u8>]) -> String {
+    use base64::Engine as _;
+    let mut out = String::new();
+    for der in certs {
+        out.push_str("-----BEGIN CERTIFICATE-----\n");
+        let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+        for line in b64.as_bytes().chunks(64) {
+            out.push_str(&String::from_utf8_lossy(line));
+            out.push('\n');
+        }
+        out.push_str("-----END CERTIFICATE-----\n");
+    }
+    out
+}
+
 pub struct Connection {
     pub client: Client,
     /// The namespace to use: -n, else the context's, else `default`.
@@ -21,7 +45,7 @@ pub struct Connection {
     /// The context in use, `None` in-cluster.
     pub context: Option<String>,
     /// How the client reaches the API server (for kubeconfigs this plugin writes).
-    pub access: crate::rbac::ClusterAccess,
+    pub access: ClusterAccess,
     /// The same server, CA and timeouts with no credentials: the base of a client that
     /// authenticates with nothing but a token this plugin minted (--ephemeral-identity).
     pub anonymous: Config,
@@ -54,6 +78,9 @@ pub enum ConfigError {
     Invalid(#[source] KubeconfigError),
     #[error("cannot create a Kubernetes client: {0}")]
     Client(#[source] kube::Error),
+    /// `--ephemeral-identity` could not be set up (nothing was scanned, nothing is left).
+    #[error("{0}")]
+    Identity(String),
 }
 
 /// The reason alone: kube's message repeats the path.
@@ -189,13 +216,13 @@ pub async fn connect(opts: &ClusterOptions) -> Result<Connection, ConfigError> {
         .namespace
         .clone()
         .unwrap_or_else(|| config.default_namespace.clone());
-    let access = crate::rbac::ClusterAccess {
+    let access = ClusterAccess {
         server: config
             .cluster_url
             .to_string()
             .trim_end_matches('/')
             .to_string(),
-        ca_pem: config.root_cert.as_deref().map(crate::rbac::pem),
+        ca_pem: config.root_cert.as_deref().map(pem),
         tls_server_name: config.tls_server_name.clone(),
         insecure: config.accept_invalid_certs,
     };

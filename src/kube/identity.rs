@@ -13,7 +13,7 @@ use kube::Client;
 use tokio::signal::unix::{signal, SignalKind};
 
 use super::api_message;
-use crate::cli::AccessMode;
+use crate::access::plan::{self, AccessMode, Permission};
 
 pub const MANAGED_BY_KEY: &str = "app.kubernetes.io/managed-by";
 pub const MANAGED_BY: &str = "kubectl-cinc-scan";
@@ -25,66 +25,11 @@ pub fn selector() -> String {
     format!("{MANAGED_BY_KEY}={MANAGED_BY},{RUN_KEY}")
 }
 
-/// One verb on one (sub)resource of the core API group, as an access method declares it.
-///
-/// The same shape as `access::plan::Permission` of the pipeline refactor (without its
-/// `preflight` flag); until that is on main, [`permissions`] holds the declaration, and then
-/// becomes `plan::permissions(plan::strategies(mode))`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Permission {
-    pub verb: &'static str,
-    pub resource: &'static str,
-    pub subresource: Option<&'static str>,
-}
-
-impl Permission {
-    /// `pods/exec`, as RBAC rules name resources.
-    pub fn resource_name(&self) -> String {
-        match self.subresource {
-            Some(s) => format!("{}/{s}", self.resource),
-            None => self.resource.to_string(),
-        }
-    }
-}
-
-const GET_PODS: Permission = Permission {
-    verb: "get",
-    resource: "pods",
-    subresource: None,
-};
-const CREATE_EXEC: Permission = Permission {
-    verb: "create",
-    resource: "pods",
-    subresource: Some("exec"),
-};
-// Kubernetes 1.34 checks both verbs on the WebSocket upgrade of exec: without `get` it
-// refuses with "cannot get resource pods/exec" (measured on the e2e cluster).
-const GET_EXEC: Permission = Permission {
-    verb: "get",
-    resource: "pods",
-    subresource: Some("exec"),
-};
-const PATCH_EPHEMERAL: Permission = Permission {
-    verb: "patch",
-    resource: "pods",
-    subresource: Some("ephemeralcontainers"),
-};
-
-/// What the access methods `--access` allows do to a target pod through the API: reading the
-/// pod (the debug path polls it while its container starts), exec (a WebSocket upgrade that
-/// the API server authorizes as both `get` and `create`), and for the debug path the
-/// ephemeral container.
-pub fn permissions(access: AccessMode) -> Vec<Permission> {
-    let exec = [GET_PODS, CREATE_EXEC, GET_EXEC];
-    let debug = [GET_PODS, PATCH_EPHEMERAL, CREATE_EXEC, GET_EXEC];
-    let mut all: Vec<Permission> = match access {
-        AccessMode::Exec => exec.to_vec(),
-        AccessMode::Debug => debug.to_vec(),
-        AccessMode::Auto => exec.iter().chain(debug.iter()).copied().collect(),
-    };
-    all.sort();
-    all.dedup();
-    all
+/// What the access methods of `mode` declare they do to a target pod through the API
+/// (`access::plan`): reading the pod, exec (`get` and `create` on pods/exec: the API server
+/// checks both on the WebSocket upgrade), and for the debug path the ephemeral container.
+pub fn permissions(mode: AccessMode) -> Vec<Permission> {
+    plan::permissions(plan::strategies(mode))
 }
 
 /// The Role's rules: one per (sub)resource with its verbs, for the named pods only.

@@ -159,12 +159,18 @@ pub async fn can_i(
     answer.status.map(|s| s.allowed)
 }
 
-/// The permissions a scan by exec of `pod` needs that the user lacks, as "verb resource".
-/// The pod is named because a Role may grant them for some pods only (resourceNames).
-pub async fn missing_exec_permissions(client: &Client, namespace: &str, pod: &str) -> Vec<String> {
+/// Of the permissions given as (verb, resource, subresource), those the user lacks in a
+/// namespace for `pod`, as "verb resource[/subresource]". The pod is named because a Role may
+/// grant them for some pods only (resourceNames, as --ephemeral-identity's does).
+pub async fn missing_permissions(
+    client: &Client,
+    namespace: &str,
+    pod: Option<&str>,
+    needed: &[(&str, &str, Option<&str>)],
+) -> Vec<String> {
     let mut missing = Vec::new();
-    for (verb, resource, sub) in [("get", "pods", None), ("create", "pods", Some("exec"))] {
-        if can_i(client, namespace, verb, resource, sub, Some(pod)).await == Some(false) {
+    for (verb, resource, sub) in needed {
+        if can_i(client, namespace, verb, resource, *sub, pod).await == Some(false) {
             let name = sub.map_or(resource.to_string(), |s| format!("{resource}/{s}"));
             missing.push(format!("{verb} {name}"));
         }

@@ -6,8 +6,73 @@ pub mod markdown;
 pub mod sarif;
 pub mod table;
 
+use std::io::Write;
+
 use crate::results::{ContainerReport, ControlResult, Status};
 use crate::threshold::Verdict;
+
+/// An output format of a whole scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    /// HDF, one document per container and line (JSON Lines).
+    Json,
+    Junit,
+    Sarif,
+    Markdown,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Junit => "junit",
+            Format::Sarif => "sarif",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
+/// Render a whole scan in `format`.
+pub fn render(
+    format: Format,
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    table_opts: &table::TableOptions,
+) -> std::io::Result<()> {
+    match format {
+        Format::Table => table::write_outcome(out, outcome, table_opts),
+        Format::Json => json::write_lines(out, outcome.reports),
+        Format::Junit => junit::write(out, outcome),
+        Format::Sarif => sarif::write(out, outcome),
+        Format::Markdown => markdown::write(out, outcome),
+    }
+}
+
+/// Text from a target or a profile, safe on a terminal: C0 and C1 controls (but tab) and
+/// Unicode bidi overrides become visible escapes (`\x1b`, `\u{202e}`), so a file name
+/// cannot retitle, clear or reorder the operator's screen.
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        (c.is_control() && c != '\t' && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+    }
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if !unsafe_char(c) {
+            out.push(c);
+        } else if (c as u32) < 0x100 {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
 
 /// What every reporter reads: the containers' reports and, when a threshold was given, the
 /// verdict for each of them (same order).
@@ -58,16 +123,32 @@ pub fn verdict_line(v: &Verdict) -> String {
 
 /// A synthetic scan for the reporters' snapshot tests: fixed times, every status.
 #[cfg(test)]
+mod safety_tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn controls_and_bidi_overrides_are_made_visible() {
+        assert_eq!(terminal_safe("/etc/passwd"), "/etc/passwd");
+        assert_eq!(
+            terminal_safe("/tmp/\u{1b}]0;PWNED\u{7}\u{1b}[2J"),
+            "/tmp/\\x1b]0;PWNED\\x07\\x1b[2J"
+        );
+        assert_eq!(terminal_safe("a\u{9b}b"), "a\\x9bb");
+        assert_eq!(terminal_safe("x\u{202e}gpj.exe"), "x\\u{202e}gpj.exe");
+        assert_eq!(terminal_safe("tab\tand\nnewline"), "tab\tand\nnewline");
+    }
+}
+
+#[cfg(test)]
 pub(crate) mod testdata {
     use std::collections::BTreeMap;
     use std::sync::Arc;
 
-    use crate::engine::profile::{Control, Profile, Reference};
     use crate::results::*;
     use crate::threshold::{Verdict, Violation};
 
-    fn control(id: &str, impact: f64, title: &str, tags: &[(&str, &str)]) -> Control {
-        Control {
+    fn control(id: &str, impact: f64, title: &str, tags: &[(&str, &str)]) -> Arc<ControlMeta> {
+        Arc::new(ControlMeta {
             id: id.into(),
             title: title.into(),
             desc: format!("Why {id} matters."),
@@ -81,10 +162,8 @@ pub(crate) mod testdata {
                 reference: Some("CIS 1.2".into()),
                 url: Some("https://example.org/cis#1.2".into()),
             }],
-            only_if: None,
-            checks: vec![],
             line: 7,
-        }
+        })
     }
 
     fn result(status: Status, message: Option<&str>) -> CheckResult {
@@ -97,7 +176,7 @@ pub(crate) mod testdata {
     }
 
     pub fn reports() -> Vec<ContainerReport> {
-        let profile = Arc::new(Profile {
+        let profile = Arc::new(ProfileMeta {
             name: "demo".into(),
             title: Some("Demo".into()),
             version: Some("1.0.0".into()),
@@ -107,11 +186,10 @@ pub(crate) mod testdata {
             copyright: None,
             copyright_email: None,
             supports: vec![],
-            controls: vec![],
             source: "builtin:demo".into(),
             sha256: "0".repeat(64),
         });
-        let cr = |c: Control, results: Vec<CheckResult>| ControlResult {
+        let cr = |c: Arc<ControlMeta>, results: Vec<CheckResult>| ControlResult {
             control: c,
             results,
         };
@@ -178,13 +256,18 @@ pub(crate) mod testdata {
                 ..Default::default()
             },
             platform: Platform::default(),
-            profiles: crate::engine::eval::all_errors(
-                &[Arc::new(Profile {
-                    controls: vec![control("ok-1", 0.5, "Passes", &[])],
-                    ..(*profile).clone()
-                })],
-                "RBAC denies create on pods/exec",
-            ),
+            profiles: vec![ProfileResult {
+                profile: profile.clone(),
+                controls: vec![ControlResult {
+                    control: control("ok-1", 0.5, "Passes", &[]),
+                    results: vec![CheckResult {
+                        code_desc: "scan of control ok-1".into(),
+                        status: Status::Error,
+                        message: Some("RBAC denies create on pods/exec".into()),
+                        run_time: 0.0,
+                    }],
+                }],
+            }],
             error: Some("RBAC denies create on pods/exec".into()),
             start_time: "2025-01-02T03:04:06Z".into(),
             duration: 0.0,

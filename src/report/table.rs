@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 
-use super::{one_line, verdict_line, Outcome};
+use super::{one_line, terminal_safe, verdict_line, Outcome};
 use crate::results::{ContainerReport, SafStatus, Severity, Summary};
 use crate::threshold::Verdict;
 
@@ -42,6 +42,11 @@ pub fn summary_line(summary: &Summary) -> String {
     )
 }
 
+/// Data from a target or a profile, on one line and safe on a terminal.
+fn safe(s: &str) -> String {
+    terminal_safe(&one_line(s)).into_owned()
+}
+
 pub fn write_report(
     out: &mut dyn Write,
     r: &ContainerReport,
@@ -69,9 +74,9 @@ pub fn write_report_with_verdict(
         header.push_str(&format!(", os: {} {}", r.platform.name, r.platform.release));
     }
     header.push(')');
-    writeln!(out, "{header}")?;
+    writeln!(out, "{}", terminal_safe(&header))?;
     if let Some(err) = &r.error {
-        writeln!(out, "error: {}", one_line(err))?;
+        writeln!(out, "error: {}", safe(err))?;
     }
     let mut table = Table::new();
     table.load_style(presets::NOTHING);
@@ -100,9 +105,9 @@ pub fn write_report_with_verdict(
         table.add_row(vec![
             status_cell,
             Cell::new(c.severity().name()),
-            Cell::new(&c.control.id),
-            Cell::new(one_line(&c.control.title)),
-            Cell::new(c.reason().map(one_line).unwrap_or_default()),
+            Cell::new(safe(&c.control.id)),
+            Cell::new(safe(&c.control.title)),
+            Cell::new(c.reason().map(safe).unwrap_or_default()),
         ]);
     }
     if r.error.is_none() {

@@ -2,11 +2,51 @@
 
 pub mod hdf;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use serde::Deserialize;
 use serde_json::Value;
 
-use crate::engine::profile::{Control, Profile};
+/// What a report says of a control: its HDF metadata, not the compiled checks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ControlMeta {
+    pub id: String,
+    pub title: String,
+    pub desc: String,
+    pub impact: f64,
+    pub tags: BTreeMap<String, Value>,
+    pub refs: Vec<Reference>,
+    /// 1-based line of the control in its profile file.
+    pub line: usize,
+}
+
+/// A control's reference (HDF `refs`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+    pub url: Option<String>,
+}
+
+/// What a report says of a profile (HDF `profiles[]` metadata).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProfileMeta {
+    pub name: String,
+    pub title: Option<String>,
+    pub version: Option<String>,
+    pub maintainer: Option<String>,
+    pub summary: Option<String>,
+    pub license: Option<String>,
+    pub copyright: Option<String>,
+    pub copyright_email: Option<String>,
+    pub supports: Vec<BTreeMap<String, String>>,
+    /// Where it came from: a path, or `builtin:NAME`.
+    pub source: String,
+    /// sha256 of the profile text, hex.
+    pub sha256: String,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
@@ -39,7 +79,7 @@ pub struct CheckResult {
 
 #[derive(Debug, Clone)]
 pub struct ControlResult {
-    pub control: Control,
+    pub control: Arc<ControlMeta>,
     pub results: Vec<CheckResult>,
 }
 
@@ -113,7 +153,7 @@ impl Severity {
     }
 
     /// SAF/Heimdall: `severityoverride`, else a valid `severity` tag, else from impact.
-    pub fn of(control: &Control) -> Severity {
+    pub fn of(control: &ControlMeta) -> Severity {
         for tag in ["severityoverride", "severity"] {
             if let Some(s) = control
                 .tags
@@ -189,7 +229,7 @@ impl ControlResult {
 
 #[derive(Debug, Clone)]
 pub struct ProfileResult {
-    pub profile: Arc<Profile>,
+    pub profile: Arc<ProfileMeta>,
     pub controls: Vec<ControlResult>,
 }
 
@@ -328,21 +368,17 @@ impl ContainerReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     fn control(impact: f64, statuses: &[Status]) -> ControlResult {
         ControlResult {
-            control: Control {
+            control: Arc::new(ControlMeta {
                 id: "c".into(),
                 title: "t".into(),
                 desc: "d".into(),
                 impact,
-                tags: BTreeMap::new(),
-                refs: vec![],
-                only_if: None,
-                checks: vec![],
                 line: 1,
-            },
+                ..Default::default()
+            }),
             results: statuses
                 .iter()
                 .map(|s| CheckResult {
@@ -386,9 +422,13 @@ mod tests {
         assert_eq!(control(0.7, &[]).severity(), Severity::High);
         assert_eq!(control(0.9, &[]).severity(), Severity::Critical);
         let mut c = control(0.9, &[]);
-        c.control.tags.insert("severity".into(), "low".into());
+        Arc::make_mut(&mut c.control)
+            .tags
+            .insert("severity".into(), "low".into());
         assert_eq!(c.severity(), Severity::Low);
-        c.control.tags.insert("severity".into(), "bogus".into());
+        Arc::make_mut(&mut c.control)
+            .tags
+            .insert("severity".into(), "bogus".into());
         assert_eq!(c.severity(), Severity::Critical);
     }
 

@@ -19,16 +19,23 @@ inputs_hash() {
 
 IMG_DIR="$CACHE/images-$(inputs_hash)"
 
+# The Debian mirror this machine's apt uses (deb822 .sources or one-line .list files); never a
+# hard-coded host: without one configured, say so and stop.
 debian_mirror() {
-  local m=""
-  if [[ -f /etc/apt/sources.list.d/debian.sources ]]; then
-    m="$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)"
-  fi
+  local m="" f
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [[ -f $f ]] || continue
+    m="$(awk '/^URIs:/ && !/security/ {print $2; exit}' "$f")"
+    [[ -n $m ]] && break
+  done
   if [[ -z $m ]]; then
     m="$(grep -hE '^deb +(\[[^]]*\] +)?https?://' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
       grep -v security | sed -E 's/^deb +(\[[^]]*\] +)?//' | awk '{print $1; exit}')" || true
   fi
-  echo "${m:-http://deb.debian.org/debian}"
+  if [[ -z $m ]]; then
+    die "no Debian mirror in this machine's apt sources (/etc/apt/sources.list{,.d/}); configure apt first (the debian test image is built with debootstrap from that mirror)"
+  fi
+  echo "$m"
 }
 
 # --- rootfs helpers ------------------------------------------------------------

@@ -52,6 +52,13 @@ impl Progress {
         Spinner(Some(bar))
     }
 
+    /// How many containers the overall bar counts.
+    pub fn set_total(&self, total: u64) {
+        if let Some(o) = &self.overall {
+            o.set_length(total);
+        }
+    }
+
     /// A note on stderr that does not tear the bars.
     pub fn note(&self, message: &str) {
         match &self.multi {
