@@ -44,6 +44,9 @@ pub enum Source {
 pub struct AccessSettings {
     pub mode: AccessMode,
     pub debug: DebugOptions,
+    /// `--ephemeral-identity`: scan as an identity made for this scan, with a token valid
+    /// this long.
+    pub ephemeral_identity: Option<Duration>,
 }
 
 /// Where results go, with colour, width and terminal decided here.
@@ -118,7 +121,13 @@ impl ScanConfig {
                 profile: debug_profile(args.debug_profile),
                 start_timeout: Duration::from_secs(120).min(timeout.unwrap_or(Duration::MAX)),
             },
+            ephemeral_identity: args.ephemeral_identity.then_some(args.token_duration),
         };
+        if args.ephemeral_identity && args.token_duration < Duration::from_secs(600) {
+            return Err(ConfigError::Usage(
+                "--token-duration must be at least 10m (the API server's minimum)".into(),
+            ));
+        }
         let output = output(&args)?;
         let gates = Gates {
             threshold: threshold(&args)?,
@@ -157,9 +166,14 @@ fn source(args: &ScanArgs) -> Result<Source, ConfigError> {
         }
         return Ok(Source::Root(root.clone()));
     }
-    if args.targets.is_empty() && args.selector.is_none() && !args.all && !args.all_namespaces {
+    if args.targets.is_empty()
+        && args.filenames.is_empty()
+        && args.selector.is_none()
+        && !args.all
+        && !args.all_namespaces
+    {
         return Err(ConfigError::Usage(
-            "nothing to scan: give pod/NAME, -l SELECTOR, --all, -A, or --root DIR \
+            "nothing to scan: give pod/NAME, deploy/NAME, -f FILE, -l SELECTOR, --all, -A, or --root DIR \
              (see `kubectl cinc-scan --help`)"
                 .into(),
         ));
@@ -168,6 +182,21 @@ fn source(args: &ScanArgs) -> Result<Source, ConfigError> {
         return Err(ConfigError::Usage(
             "--all scans every pod; do not also name pods".into(),
         ));
+    }
+    let manifests = if args.filenames.is_empty() {
+        Default::default()
+    } else {
+        crate::kube::manifest::load(
+            &args.filenames,
+            args.recursive,
+            &mut std::io::stdin().lock(),
+        )
+        .map_err(|e| ConfigError::Usage(e.to_string()))?
+    };
+    if !args.quiet {
+        for s in &manifests.skipped {
+            eprintln!("note: not a Pod or workload, skipped: {s}");
+        }
     }
     Ok(Source::Cluster {
         cluster: ClusterOptions {
@@ -180,6 +209,7 @@ fn source(args: &ScanArgs) -> Result<Source, ConfigError> {
         },
         query: TargetQuery {
             names: args.targets.clone(),
+            objects: manifests.objects,
             selector: args.selector.clone(),
             all: args.all,
             all_namespaces: args.all_namespaces,
