@@ -16,6 +16,9 @@ _kubectl__cinc_scan() {
             ",$1")
                 cmd="kubectl__cinc_scan"
                 ;;
+            kubectl__cinc_scan,cleanup)
+                cmd="kubectl__cinc_scan__subcmd__cleanup"
+                ;;
             kubectl__cinc_scan,completion)
                 cmd="kubectl__cinc_scan__subcmd__completion"
                 ;;
@@ -36,6 +39,9 @@ _kubectl__cinc_scan() {
                 ;;
             kubectl__cinc_scan,token)
                 cmd="kubectl__cinc_scan__subcmd__token"
+                ;;
+            kubectl__cinc_scan__subcmd__help,cleanup)
+                cmd="kubectl__cinc_scan__subcmd__help__subcmd__cleanup"
                 ;;
             kubectl__cinc_scan__subcmd__help,completion)
                 cmd="kubectl__cinc_scan__subcmd__help__subcmd__completion"
@@ -173,12 +179,20 @@ _kubectl__cinc_scan() {
 
     case "${cmd}" in
         kubectl__cinc_scan)
-            opts="-n -A -l -c -o -v -q -h -V --namespace --all-namespaces --selector --all --container --context --cluster --user --kubeconfig --profile --output --output-dir --report-mode --access --debug-image --debug-pull-policy --debug-ttl --debug-profile --root --timeout --deadline --request-timeout --qps --burst --verbosity --log-format --concurrency --max-file-size --quiet --no-progress --color --threshold --threshold-inline --report --post-results --post-token-env --post-token-file --post-ca-file --post-timeout --post-retries --metrics-file --metrics-format --metrics-per-control --extra-label --pushgateway --pushgateway-job --pushgateway-group --pushgateway-token-env --pushgateway-token-file --pushgateway-basic-auth-file --pushgateway-basic-auth-env --alert-on --alert-expire-after --alertmanager --alertmanager-token-env --alertmanager-token-file --alertmanager-basic-auth-file --alertmanager-basic-auth-env --alert-webhook --alert-format --alert-webhook-token-env --alert-webhook-token-file --alert-state --help --version profiles completion rbac job token sidecar help"
+            opts="-f -R -n -A -l -c -o -v -q -h -V --filename --recursive --namespace --all-namespaces --selector --all --container --context --cluster --user --kubeconfig --profile --output --output-dir --report-mode --access --debug-image --debug-pull-policy --debug-ttl --debug-profile --root --ephemeral-identity --token-duration --timeout --deadline --request-timeout --qps --burst --verbosity --log-format --concurrency --max-file-size --quiet --no-progress --color --threshold --threshold-inline --report --post-results --post-token-env --post-token-file --post-ca-file --post-timeout --post-retries --metrics-file --metrics-format --metrics-per-control --extra-label --pushgateway --pushgateway-job --pushgateway-group --pushgateway-token-env --pushgateway-token-file --pushgateway-basic-auth-file --pushgateway-basic-auth-env --alert-on --alert-expire-after --alertmanager --alertmanager-token-env --alertmanager-token-file --alertmanager-basic-auth-file --alertmanager-basic-auth-env --alert-webhook --alert-format --alert-webhook-token-env --alert-webhook-token-file --alert-state --help --version profiles completion rbac job cleanup token sidecar help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -260,6 +274,10 @@ _kubectl__cinc_scan() {
                     return 0
                     ;;
                 --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-duration)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -438,6 +456,36 @@ _kubectl__cinc_scan() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubectl__subcmd__cinc_scan__subcmd__cleanup)
+            opts="-n -h --namespace --all --dry-run --kubeconfig --context --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubectl__subcmd__cinc_scan__subcmd__completion)
             opts="-h --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -453,8 +501,22 @@ _kubectl__cinc_scan() {
             return 0
             ;;
         kubectl__subcmd__cinc_scan__subcmd__help)
-            opts="profiles completion rbac job token sidecar help"
+            opts="profiles completion rbac job cleanup token sidecar help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__cinc_scan__subcmd__help__subcmd__cleanup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -989,7 +1051,7 @@ _kubectl__cinc_scan() {
             return 0
             ;;
         kubectl__subcmd__cinc_scan__subcmd__job__subcmd__run)
-            opts="-n -A -l -c -o -v -q -h --shard-index --shards --target-namespace --job-name --page-size --termination-log --no-stdout-results --linger --namespace --all-namespaces --selector --all --container --context --cluster --user --kubeconfig --profile --output --output-dir --report-mode --access --debug-image --debug-pull-policy --debug-ttl --debug-profile --root --timeout --deadline --request-timeout --qps --burst --verbosity --log-format --concurrency --max-file-size --quiet --no-progress --color --threshold --threshold-inline --report --post-results --post-token-env --post-token-file --post-ca-file --post-timeout --post-retries --metrics-file --metrics-format --metrics-per-control --extra-label --pushgateway --pushgateway-job --pushgateway-group --pushgateway-token-env --pushgateway-token-file --pushgateway-basic-auth-file --pushgateway-basic-auth-env --alert-on --alert-expire-after --alertmanager --alertmanager-token-env --alertmanager-token-file --alertmanager-basic-auth-file --alertmanager-basic-auth-env --alert-webhook --alert-format --alert-webhook-token-env --alert-webhook-token-file --alert-state --help"
+            opts="-f -R -n -A -l -c -o -v -q -h --shard-index --shards --target-namespace --job-name --page-size --termination-log --no-stdout-results --linger --filename --recursive --namespace --all-namespaces --selector --all --container --context --cluster --user --kubeconfig --profile --output --output-dir --report-mode --access --debug-image --debug-pull-policy --debug-ttl --debug-profile --root --ephemeral-identity --token-duration --timeout --deadline --request-timeout --qps --burst --verbosity --log-format --concurrency --max-file-size --quiet --no-progress --color --threshold --threshold-inline --report --post-results --post-token-env --post-token-file --post-ca-file --post-timeout --post-retries --metrics-file --metrics-format --metrics-per-control --extra-label --pushgateway --pushgateway-job --pushgateway-group --pushgateway-token-env --pushgateway-token-file --pushgateway-basic-auth-file --pushgateway-basic-auth-env --alert-on --alert-expire-after --alertmanager --alertmanager-token-env --alertmanager-token-file --alertmanager-basic-auth-file --alertmanager-basic-auth-env --alert-webhook --alert-format --alert-webhook-token-env --alert-webhook-token-file --alert-state --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1020,6 +1082,14 @@ _kubectl__cinc_scan() {
                     return 0
                     ;;
                 --linger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1104,6 +1174,10 @@ _kubectl__cinc_scan() {
                     return 0
                     ;;
                 --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-duration)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_cinc_scan_global_optspecs
-    string join \n n/namespace= A/all-namespaces l/selector= all c/container= context= cluster= user= kubeconfig= profile= o/output= output-dir= report-mode= access= debug-image= debug-pull-policy= debug-ttl= debug-profile= root= timeout= deadline= request-timeout= qps= burst= v/verbosity= log-format= concurrency= max-file-size= q/quiet no-progress color= threshold= threshold-inline= report= post-results= post-token-env= post-token-file= post-ca-file= post-timeout= post-retries= metrics-file= metrics-format= metrics-per-control extra-label= pushgateway= pushgateway-job= pushgateway-group= pushgateway-token-env= pushgateway-token-file= pushgateway-basic-auth-file= pushgateway-basic-auth-env= alert-on= alert-expire-after= alertmanager= alertmanager-token-env= alertmanager-token-file= alertmanager-basic-auth-file= alertmanager-basic-auth-env= alert-webhook= alert-format= alert-webhook-token-env= alert-webhook-token-file= alert-state= h/help V/version
+    string join \n f/filename= R/recursive n/namespace= A/all-namespaces l/selector= all c/container= context= cluster= user= kubeconfig= profile= o/output= output-dir= report-mode= access= debug-image= debug-pull-policy= debug-ttl= debug-profile= root= ephemeral-identity token-duration= timeout= deadline= request-timeout= qps= burst= v/verbosity= log-format= concurrency= max-file-size= q/quiet no-progress color= threshold= threshold-inline= report= post-results= post-token-env= post-token-file= post-ca-file= post-timeout= post-retries= metrics-file= metrics-format= metrics-per-control extra-label= pushgateway= pushgateway-job= pushgateway-group= pushgateway-token-env= pushgateway-token-file= pushgateway-basic-auth-file= pushgateway-basic-auth-env= alert-on= alert-expire-after= alertmanager= alertmanager-token-env= alertmanager-token-file= alertmanager-basic-auth-file= alertmanager-basic-auth-env= alert-webhook= alert-format= alert-webhook-token-env= alert-webhook-token-file= alert-state= h/help V/version
 end
 
 function __fish_kubectl_cinc_scan_needs_command
@@ -24,9 +24,10 @@ function __fish_kubectl_cinc_scan_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s f -l filename -d 'Scan the live Pods and workloads of a manifest: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s n -l namespace -d 'Namespace of the targets (default: the context\'s namespace)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s l -l selector -d 'Label selector, e.g. -l app=web,tier!=cache' -r
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s c -l container -d 'Container to scan (repeatable; default: every running app container)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s c -l container -d 'Container to scan, an app container or a running init container (repeatable; default: every app container and native sidecar)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l cluster -d 'The kubeconfig cluster to use' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l user -d 'The kubeconfig user to use' -r
@@ -53,6 +54,7 @@ baseline\t'No security context: the debug image\'s user with the runtime\'s defa
 general\t'Adds SYS_PTRACE: reads any target, needs a namespace that allows it'
 sysadmin\t'Privileged'"
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l root -d 'Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l token-duration -d 'How long the --ephemeral-identity token is valid (at least 10m; longer than the scan)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l timeout -d 'Time limit for each container, e.g. 90s, 2m (0 for none)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l deadline -d 'Time limit for the whole run: finding the targets, permission checks and every container (0 for none); containers not finished by then are reported as errors' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l request-timeout -d 'Time limit for one API request until its answer starts, and for silence within an answer (kubectl\'s flag; 0 for none). Failed requests are retried with backoff' -r
@@ -104,8 +106,10 @@ slack\t''"
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l alert-webhook-token-env -d 'Environment variable with a bearer token for --alert-webhook [default: CINC_SCAN_ALERT_WEBHOOK_TOKEN, if set]' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l alert-webhook-token-file -d 'File with a bearer token for --alert-webhook' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l alert-state -d 'JSON file (0600) of the alerts that were firing: with it, controls that pass again send resolved alerts' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s R -l recursive -d 'With -f DIR, read its subdirectories too'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s A -l all-namespaces -d 'Look for pods in every namespace (with -l, --all, or alone)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l all -d 'Scan every pod of the namespace'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l ephemeral-identity -d 'Scan as a ServiceAccount made for this scan only: a Role limited to the target pods and the verbs of --access, a token from TokenRequest; all removed at the end'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -s q -l quiet -d 'Print only results: no progress, no notes on stderr'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l no-progress -d 'Do not draw progress bars'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -l metrics-per-control -d 'Also one series per control (cinc_scan_control_status) in --metrics-file and --pushgateway: many more series'
@@ -115,6 +119,7 @@ complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "pr
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "rbac" -d 'Print the least-privilege ServiceAccount, Role and binding a scan needs'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "job" -d 'Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or delete it'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "cleanup" -d 'Remove what --ephemeral-identity runs left behind (after a kill -9) once they expired'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "token" -d 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "sidecar" -d 'Scan from inside the pod: inject a scanner sidecar into manifests, fetch its results'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -183,9 +188,10 @@ complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job;
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l page-size -d 'Pods listed per LIST request' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l termination-log -d 'Write the shard\'s summary here (the pod\'s terminationMessagePath; "" for none)' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l linger -d 'Stay alive this long after the scan (keeps the pod\'s slot, e.g. to test a schedule)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -s f -l filename -d 'Scan the live Pods and workloads of a manifest: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -s n -l namespace -d 'Namespace of the targets (default: the context\'s namespace)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -s l -l selector -d 'Label selector, e.g. -l app=web,tier!=cache' -r
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -s c -l container -d 'Container to scan (repeatable; default: every running app container)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -s c -l container -d 'Container to scan, an app container or a running init container (repeatable; default: every app container and native sidecar)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l cluster -d 'The kubeconfig cluster to use' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l user -d 'The kubeconfig user to use' -r
@@ -212,6 +218,7 @@ baseline\t'No security context: the debug image\'s user with the runtime\'s defa
 general\t'Adds SYS_PTRACE: reads any target, needs a namespace that allows it'
 sysadmin\t'Privileged'"
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l root -d 'Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l token-duration -d 'How long the --ephemeral-identity token is valid (at least 10m; longer than the scan)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l timeout -d 'Time limit for each container, e.g. 90s, 2m (0 for none)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l deadline -d 'Time limit for the whole run: finding the targets, permission checks and every container (0 for none); containers not finished by then are reported as errors' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l request-timeout -d 'Time limit for one API request until its answer starts, and for silence within an answer (kubectl\'s flag; 0 for none). Failed requests are retried with backoff' -r
@@ -264,8 +271,10 @@ complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job;
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l alert-webhook-token-file -d 'File with a bearer token for --alert-webhook' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l alert-state -d 'JSON file (0600) of the alerts that were firing: with it, controls that pass again send resolved alerts' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l no-stdout-results -d 'Do not print the full results as framed gzip+base64 lines on stdout'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -s R -l recursive -d 'With -f DIR, read its subdirectories too'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -s A -l all-namespaces -d 'Look for pods in every namespace (with -l, --all, or alone)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l all -d 'Scan every pod of the namespace'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l ephemeral-identity -d 'Scan as a ServiceAccount made for this scan only: a Role limited to the target pods and the verbs of --access, a token from TokenRequest; all removed at the end'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print only results: no progress, no notes on stderr'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l no-progress -d 'Do not draw progress bars'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from run" -l metrics-per-control -d 'Also one series per control (cinc_scan_control_status) in --metrics-file and --pushgateway: many more series'
@@ -295,6 +304,12 @@ complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job;
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "results" -d 'Merge a Job\'s shard results from its pods\' logs and print them like a local scan'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete every object `kubectl cinc-scan job` made for NAME'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand job; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand cleanup" -s n -l namespace -d 'Only this namespace (default: every namespace)' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand cleanup" -l kubeconfig -d 'Path to the kubeconfig file' -r -F
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand cleanup" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand cleanup" -l all -d 'Also remove leftovers that have not expired yet (a scan may still be using them)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand cleanup" -l dry-run -d 'Print what would be removed, remove nothing'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand cleanup" -s h -l help -d 'Print help'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -l write-kubeconfig -d 'Where to write the kubeconfig (mode 0600; the token is never printed)' -r -F
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -l duration -d 'How long the token is valid (at least 10m)' -r
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand token" -s n -l namespace -d 'Namespace of the ServiceAccount (default: the context\'s namespace)' -r
@@ -374,13 +389,14 @@ complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand side
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from help" -f -a "run" -d 'In-pod mode, run by the scanner container: scan the pod\'s targets every --interval'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from help" -f -a "cat" -d 'In-pod mode: print the newest HDF document of each target, one per line'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand sidecar; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token sidecar help" -f -a "profiles" -d 'List, show or describe profiles'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token sidecar help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token sidecar help" -f -a "rbac" -d 'Print the least-privilege ServiceAccount, Role and binding a scan needs'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token sidecar help" -f -a "job" -d 'Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or delete it'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token sidecar help" -f -a "token" -d 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token sidecar help" -f -a "sidecar" -d 'Scan from inside the pod: inject a scanner sidecar into manifests, fetch its results'
-complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job token sidecar help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job cleanup token sidecar help" -f -a "profiles" -d 'List, show or describe profiles'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job cleanup token sidecar help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job cleanup token sidecar help" -f -a "rbac" -d 'Print the least-privilege ServiceAccount, Role and binding a scan needs'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job cleanup token sidecar help" -f -a "job" -d 'Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or delete it'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job cleanup token sidecar help" -f -a "cleanup" -d 'Remove what --ephemeral-identity runs left behind (after a kill -9) once they expired'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job cleanup token sidecar help" -f -a "token" -d 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job cleanup token sidecar help" -f -a "sidecar" -d 'Scan from inside the pod: inject a scanner sidecar into manifests, fetch its results'
+complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and not __fish_seen_subcommand_from profiles completion rbac job cleanup token sidecar help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "list" -d 'List the built-in profiles (the default)'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "show" -d 'Print a built-in profile\'s YAML, or check a profile file and list its controls'
 complete -c kubectl-cinc_scan -n "__fish_kubectl_cinc_scan_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "schema" -d 'Print the JSON Schema of the profile format'

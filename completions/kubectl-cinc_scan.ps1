@@ -21,12 +21,14 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
 
     $completions = @(switch ($command) {
         'kubectl-cinc_scan' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Scan the live Pods and workloads of a manifest: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Scan the live Pods and workloads of a manifest: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the targets (default: the context''s namespace)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the targets (default: the context''s namespace)')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Label selector, e.g. -l app=web,tier!=cache')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Label selector, e.g. -l app=web,tier!=cache')
-            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Container to scan (repeatable; default: every running app container)')
-            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'Container to scan (repeatable; default: every running app container)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Container to scan, an app container or a running init container (repeatable; default: every app container and native sidecar)')
+            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'Container to scan, an app container or a running init container (repeatable; default: every app container and native sidecar)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use')
@@ -42,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             [CompletionResult]::new('--debug-ttl', '--debug-ttl', [CompletionResultType]::ParameterName, 'How long a debug container lives (it sleeps, then exits; Kubernetes never removes it)')
             [CompletionResult]::new('--debug-profile', '--debug-profile', [CompletionResultType]::ParameterName, 'Security profile of the debug container (kubectl debug''s meanings; auto picks the least privilege that can read the target)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)')
+            [CompletionResult]::new('--token-duration', '--token-duration', [CompletionResultType]::ParameterName, 'How long the --ephemeral-identity token is valid (at least 10m; longer than the scan)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each container, e.g. 90s, 2m (0 for none)')
             [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Time limit for the whole run: finding the targets, permission checks and every container (0 for none); containers not finished by then are reported as errors')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time limit for one API request until its answer starts, and for silence within an answer (kubectl''s flag; 0 for none). Failed requests are retried with backoff')
@@ -84,9 +87,12 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             [CompletionResult]::new('--alert-webhook-token-env', '--alert-webhook-token-env', [CompletionResultType]::ParameterName, 'Environment variable with a bearer token for --alert-webhook [default: CINC_SCAN_ALERT_WEBHOOK_TOKEN, if set]')
             [CompletionResult]::new('--alert-webhook-token-file', '--alert-webhook-token-file', [CompletionResultType]::ParameterName, 'File with a bearer token for --alert-webhook')
             [CompletionResult]::new('--alert-state', '--alert-state', [CompletionResultType]::ParameterName, 'JSON file (0600) of the alerts that were firing: with it, controls that pass again send resolved alerts')
+            [CompletionResult]::new('-R', '-R ', [CompletionResultType]::ParameterName, 'With -f DIR, read its subdirectories too')
+            [CompletionResult]::new('--recursive', '--recursive', [CompletionResultType]::ParameterName, 'With -f DIR, read its subdirectories too')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Look for pods in every namespace (with -l, --all, or alone)')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Look for pods in every namespace (with -l, --all, or alone)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Scan every pod of the namespace')
+            [CompletionResult]::new('--ephemeral-identity', '--ephemeral-identity', [CompletionResultType]::ParameterName, 'Scan as a ServiceAccount made for this scan only: a Role limited to the target pods and the verbs of --access, a token from TokenRequest; all removed at the end')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results: no progress, no notes on stderr')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results: no progress, no notes on stderr')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Do not draw progress bars')
@@ -99,6 +105,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege ServiceAccount, Role and binding a scan needs')
             [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or delete it')
+            [CompletionResult]::new('cleanup', 'cleanup', [CompletionResultType]::ParameterValue, 'Remove what --ephemeral-identity runs left behind (after a kill -9) once they expired')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)')
             [CompletionResult]::new('sidecar', 'sidecar', [CompletionResultType]::ParameterValue, 'Scan from inside the pod: inject a scanner sidecar into manifests, fetch its results')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -213,12 +220,14 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             [CompletionResult]::new('--page-size', '--page-size', [CompletionResultType]::ParameterName, 'Pods listed per LIST request')
             [CompletionResult]::new('--termination-log', '--termination-log', [CompletionResultType]::ParameterName, 'Write the shard''s summary here (the pod''s terminationMessagePath; "" for none)')
             [CompletionResult]::new('--linger', '--linger', [CompletionResultType]::ParameterName, 'Stay alive this long after the scan (keeps the pod''s slot, e.g. to test a schedule)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Scan the live Pods and workloads of a manifest: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Scan the live Pods and workloads of a manifest: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the targets (default: the context''s namespace)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the targets (default: the context''s namespace)')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Label selector, e.g. -l app=web,tier!=cache')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Label selector, e.g. -l app=web,tier!=cache')
-            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Container to scan (repeatable; default: every running app container)')
-            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'Container to scan (repeatable; default: every running app container)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Container to scan, an app container or a running init container (repeatable; default: every app container and native sidecar)')
+            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'Container to scan, an app container or a running init container (repeatable; default: every app container and native sidecar)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use')
@@ -234,6 +243,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             [CompletionResult]::new('--debug-ttl', '--debug-ttl', [CompletionResultType]::ParameterName, 'How long a debug container lives (it sleeps, then exits; Kubernetes never removes it)')
             [CompletionResult]::new('--debug-profile', '--debug-profile', [CompletionResultType]::ParameterName, 'Security profile of the debug container (kubectl debug''s meanings; auto picks the least privilege that can read the target)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)')
+            [CompletionResult]::new('--token-duration', '--token-duration', [CompletionResultType]::ParameterName, 'How long the --ephemeral-identity token is valid (at least 10m; longer than the scan)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each container, e.g. 90s, 2m (0 for none)')
             [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Time limit for the whole run: finding the targets, permission checks and every container (0 for none); containers not finished by then are reported as errors')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time limit for one API request until its answer starts, and for silence within an answer (kubectl''s flag; 0 for none). Failed requests are retried with backoff')
@@ -277,9 +287,12 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             [CompletionResult]::new('--alert-webhook-token-file', '--alert-webhook-token-file', [CompletionResultType]::ParameterName, 'File with a bearer token for --alert-webhook')
             [CompletionResult]::new('--alert-state', '--alert-state', [CompletionResultType]::ParameterName, 'JSON file (0600) of the alerts that were firing: with it, controls that pass again send resolved alerts')
             [CompletionResult]::new('--no-stdout-results', '--no-stdout-results', [CompletionResultType]::ParameterName, 'Do not print the full results as framed gzip+base64 lines on stdout')
+            [CompletionResult]::new('-R', '-R ', [CompletionResultType]::ParameterName, 'With -f DIR, read its subdirectories too')
+            [CompletionResult]::new('--recursive', '--recursive', [CompletionResultType]::ParameterName, 'With -f DIR, read its subdirectories too')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Look for pods in every namespace (with -l, --all, or alone)')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Look for pods in every namespace (with -l, --all, or alone)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Scan every pod of the namespace')
+            [CompletionResult]::new('--ephemeral-identity', '--ephemeral-identity', [CompletionResultType]::ParameterName, 'Scan as a ServiceAccount made for this scan only: a Role limited to the target pods and the verbs of --access, a token from TokenRequest; all removed at the end')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results: no progress, no notes on stderr')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results: no progress, no notes on stderr')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Do not draw progress bars')
@@ -332,6 +345,17 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             break
         }
         'kubectl-cinc_scan;job;help;help' {
+            break
+        }
+        'kubectl-cinc_scan;cleanup' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Only this namespace (default: every namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Only this namespace (default: every namespace)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Also remove leftovers that have not expired yet (a scan may still be using them)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be removed, remove nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'kubectl-cinc_scan;token' {
@@ -458,6 +482,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege ServiceAccount, Role and binding a scan needs')
             [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or delete it')
+            [CompletionResult]::new('cleanup', 'cleanup', [CompletionResultType]::ParameterValue, 'Remove what --ephemeral-identity runs left behind (after a kill -9) once they expired')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)')
             [CompletionResult]::new('sidecar', 'sidecar', [CompletionResultType]::ParameterValue, 'Scan from inside the pod: inject a scanner sidecar into manifests, fetch its results')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -497,6 +522,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-cinc_scan' -ScriptBlock
             break
         }
         'kubectl-cinc_scan;help;job;delete' {
+            break
+        }
+        'kubectl-cinc_scan;help;cleanup' {
             break
         }
         'kubectl-cinc_scan;help;token' {

@@ -15,12 +15,14 @@ _kubectl-cinc_scan() {
 
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
+'(-l --selector --all -A --all-namespaces)*-f+[Scan the live Pods and workloads of a manifest\: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)]:FILE:_files' \
+'(-l --selector --all -A --all-namespaces)*--filename=[Scan the live Pods and workloads of a manifest\: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)]:FILE:_files' \
 '-n+[Namespace of the targets (default\: the context'\''s namespace)]:NAMESPACE:_default' \
 '--namespace=[Namespace of the targets (default\: the context'\''s namespace)]:NAMESPACE:_default' \
 '-l+[Label selector, e.g. -l app=web,tier!=cache]:SELECTOR:_default' \
 '--selector=[Label selector, e.g. -l app=web,tier!=cache]:SELECTOR:_default' \
-'*-c+[Container to scan (repeatable; default\: every running app container)]:NAME:_default' \
-'*--container=[Container to scan (repeatable; default\: every running app container)]:NAME:_default' \
+'*-c+[Container to scan, an app container or a running init container (repeatable; default\: every app container and native sidecar)]:NAME:_default' \
+'*--container=[Container to scan, an app container or a running init container (repeatable; default\: every app container and native sidecar)]:NAME:_default' \
 '--context=[The kubeconfig context to use]:NAME:_default' \
 '--cluster=[The kubeconfig cluster to use]:NAME:_default' \
 '--user=[The kubeconfig user to use]:NAME:_default' \
@@ -49,7 +51,8 @@ restricted\:"Non-root, all capabilities dropped, no privilege escalation, Runtim
 baseline\:"No security context\: the debug image'\''s user with the runtime'\''s default capabilities"
 general\:"Adds SYS_PTRACE\: reads any target, needs a namespace that allows it"
 sysadmin\:"Privileged"))' \
-'(-l --selector --all -A --all-namespaces -c --container)--root=[Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)]:DIR:_files' \
+'(-f --filename -l --selector --all -A --all-namespaces -c --container --ephemeral-identity)--root=[Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)]:DIR:_files' \
+'--token-duration=[How long the --ephemeral-identity token is valid (at least 10m; longer than the scan)]:DURATION:_default' \
 '--timeout=[Time limit for each container, e.g. 90s, 2m (0 for none)]:DURATION:_default' \
 '--deadline=[Time limit for the whole run\: finding the targets, permission checks and every container (0 for none); containers not finished by then are reported as errors]:DURATION:_default' \
 '--request-timeout=[Time limit for one API request until its answer starts, and for silence within an answer (kubectl'\''s flag; 0 for none). Failed requests are retried with backoff]:DURATION:_default' \
@@ -97,9 +100,12 @@ none\:"Every failed control"))' \
 '(--alert-webhook-token-file)--alert-webhook-token-env=[Environment variable with a bearer token for --alert-webhook \[default\: CINC_SCAN_ALERT_WEBHOOK_TOKEN, if set\]]:NAME:_default' \
 '--alert-webhook-token-file=[File with a bearer token for --alert-webhook]:PATH:_files' \
 '--alert-state=[JSON file (0600) of the alerts that were firing\: with it, controls that pass again send resolved alerts]:FILE:_files' \
+'-R[With -f DIR, read its subdirectories too]' \
+'--recursive[With -f DIR, read its subdirectories too]' \
 '-A[Look for pods in every namespace (with -l, --all, or alone)]' \
 '--all-namespaces[Look for pods in every namespace (with -l, --all, or alone)]' \
 '--all[Scan every pod of the namespace]' \
+'--ephemeral-identity[Scan as a ServiceAccount made for this scan only\: a Role limited to the target pods and the verbs of --access, a token from TokenRequest; all removed at the end]' \
 '-q[Print only results\: no progress, no notes on stderr]' \
 '--quiet[Print only results\: no progress, no notes on stderr]' \
 '--no-progress[Do not draw progress bars]' \
@@ -108,7 +114,7 @@ none\:"Every failed control"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::targets -- Pods to scan\: pod/NAME, pods/NAME, po/NAME or NAME:_default' \
+'::targets -- Pods or workloads to scan\: NAME, pod/NAME, deploy/NAME, sts/NAME, ds/NAME, rs/NAME, rc/NAME, job/NAME, cronjob/NAME (its active jobs); kubectl'\''s plural and long names work too:_default' \
 ":: :_kubectl-cinc_scan_commands" \
 "*::: :->kubectl cinc-scan" \
 && ret=0
@@ -265,12 +271,14 @@ _arguments "${_arguments_options[@]}" : \
 '--page-size=[Pods listed per LIST request]:N:_default' \
 '--termination-log=[Write the shard'\''s summary here (the pod'\''s terminationMessagePath; "" for none)]:PATH:_files' \
 '--linger=[Stay alive this long after the scan (keeps the pod'\''s slot, e.g. to test a schedule)]:DURATION:_default' \
+'(-l --selector --all -A --all-namespaces)*-f+[Scan the live Pods and workloads of a manifest\: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)]:FILE:_files' \
+'(-l --selector --all -A --all-namespaces)*--filename=[Scan the live Pods and workloads of a manifest\: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)]:FILE:_files' \
 '-n+[Namespace of the targets (default\: the context'\''s namespace)]:NAMESPACE:_default' \
 '--namespace=[Namespace of the targets (default\: the context'\''s namespace)]:NAMESPACE:_default' \
 '-l+[Label selector, e.g. -l app=web,tier!=cache]:SELECTOR:_default' \
 '--selector=[Label selector, e.g. -l app=web,tier!=cache]:SELECTOR:_default' \
-'*-c+[Container to scan (repeatable; default\: every running app container)]:NAME:_default' \
-'*--container=[Container to scan (repeatable; default\: every running app container)]:NAME:_default' \
+'*-c+[Container to scan, an app container or a running init container (repeatable; default\: every app container and native sidecar)]:NAME:_default' \
+'*--container=[Container to scan, an app container or a running init container (repeatable; default\: every app container and native sidecar)]:NAME:_default' \
 '--context=[The kubeconfig context to use]:NAME:_default' \
 '--cluster=[The kubeconfig cluster to use]:NAME:_default' \
 '--user=[The kubeconfig user to use]:NAME:_default' \
@@ -299,7 +307,8 @@ restricted\:"Non-root, all capabilities dropped, no privilege escalation, Runtim
 baseline\:"No security context\: the debug image'\''s user with the runtime'\''s default capabilities"
 general\:"Adds SYS_PTRACE\: reads any target, needs a namespace that allows it"
 sysadmin\:"Privileged"))' \
-'(-l --selector --all -A --all-namespaces -c --container)--root=[Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)]:DIR:_files' \
+'(-f --filename -l --selector --all -A --all-namespaces -c --container --ephemeral-identity)--root=[Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)]:DIR:_files' \
+'--token-duration=[How long the --ephemeral-identity token is valid (at least 10m; longer than the scan)]:DURATION:_default' \
 '--timeout=[Time limit for each container, e.g. 90s, 2m (0 for none)]:DURATION:_default' \
 '--deadline=[Time limit for the whole run\: finding the targets, permission checks and every container (0 for none); containers not finished by then are reported as errors]:DURATION:_default' \
 '--request-timeout=[Time limit for one API request until its answer starts, and for silence within an answer (kubectl'\''s flag; 0 for none). Failed requests are retried with backoff]:DURATION:_default' \
@@ -348,16 +357,19 @@ none\:"Every failed control"))' \
 '--alert-webhook-token-file=[File with a bearer token for --alert-webhook]:PATH:_files' \
 '--alert-state=[JSON file (0600) of the alerts that were firing\: with it, controls that pass again send resolved alerts]:FILE:_files' \
 '--no-stdout-results[Do not print the full results as framed gzip+base64 lines on stdout]' \
+'-R[With -f DIR, read its subdirectories too]' \
+'--recursive[With -f DIR, read its subdirectories too]' \
 '-A[Look for pods in every namespace (with -l, --all, or alone)]' \
 '--all-namespaces[Look for pods in every namespace (with -l, --all, or alone)]' \
 '--all[Scan every pod of the namespace]' \
+'--ephemeral-identity[Scan as a ServiceAccount made for this scan only\: a Role limited to the target pods and the verbs of --access, a token from TokenRequest; all removed at the end]' \
 '-q[Print only results\: no progress, no notes on stderr]' \
 '--quiet[Print only results\: no progress, no notes on stderr]' \
 '--no-progress[Do not draw progress bars]' \
 '--metrics-per-control[Also one series per control (cinc_scan_control_status) in --metrics-file and --pushgateway\: many more series]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
-'*::targets -- Pods to scan\: pod/NAME, pods/NAME, po/NAME or NAME:_default' \
+'*::targets -- Pods or workloads to scan\: NAME, pod/NAME, deploy/NAME, sts/NAME, ds/NAME, rs/NAME, rc/NAME, job/NAME, cronjob/NAME (its active jobs); kubectl'\''s plural and long names work too:_default' \
 && ret=0
 ;;
 (results)
@@ -434,6 +446,18 @@ esac
         esac
     ;;
 esac
+;;
+(cleanup)
+_arguments "${_arguments_options[@]}" : \
+'-n+[Only this namespace (default\: every namespace)]:NAMESPACE:_default' \
+'--namespace=[Only this namespace (default\: every namespace)]:NAMESPACE:_default' \
+'--kubeconfig=[Path to the kubeconfig file]:PATH:_files' \
+'--context=[The kubeconfig context to use]:NAME:_default' \
+'--all[Also remove leftovers that have not expired yet (a scan may still be using them)]' \
+'--dry-run[Print what would be removed, remove nothing]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
 ;;
 (token)
 _arguments "${_arguments_options[@]}" : \
@@ -666,6 +690,10 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(cleanup)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (token)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -722,11 +750,17 @@ _kubectl-cinc_scan_commands() {
 'completion:Print a shell completion script (bash, zsh, fish, powershell, elvish)' \
 'rbac:Print the least-privilege ServiceAccount, Role and binding a scan needs' \
 'job:Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or delete it' \
+'cleanup:Remove what --ephemeral-identity runs left behind (after a kill -9) once they expired' \
 'token:Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)' \
 'sidecar:Scan from inside the pod\: inject a scanner sidecar into manifests, fetch its results' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubectl-cinc_scan commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__cleanup_commands] )) ||
+_kubectl-cinc_scan__subcmd__cleanup_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan cleanup commands' commands "$@"
 }
 (( $+functions[_kubectl-cinc_scan__subcmd__completion_commands] )) ||
 _kubectl-cinc_scan__subcmd__completion_commands() {
@@ -740,11 +774,17 @@ _kubectl-cinc_scan__subcmd__help_commands() {
 'completion:Print a shell completion script (bash, zsh, fish, powershell, elvish)' \
 'rbac:Print the least-privilege ServiceAccount, Role and binding a scan needs' \
 'job:Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or delete it' \
+'cleanup:Remove what --ephemeral-identity runs left behind (after a kill -9) once they expired' \
 'token:Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)' \
 'sidecar:Scan from inside the pod\: inject a scanner sidecar into manifests, fetch its results' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubectl-cinc_scan help commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__cleanup_commands] )) ||
+_kubectl-cinc_scan__subcmd__help__subcmd__cleanup_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan help cleanup commands' commands "$@"
 }
 (( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__completion_commands] )) ||
 _kubectl-cinc_scan__subcmd__help__subcmd__completion_commands() {

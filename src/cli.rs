@@ -12,6 +12,11 @@ Examples:
   # Scan one container, in another namespace and context
   kubectl cinc-scan web-0 -c app -n shop --context prod
 
+  # Scan the current pods of workloads (kubectl's TYPE/NAME), or of the objects of manifests
+  kubectl cinc-scan deploy/web sts/db cronjob/nightly -n shop
+  kubectl cinc-scan -f k8s/ -R
+  helm template ./chart | kubectl cinc-scan -f -
+
   # Scan every pod with a label, and keep HDF results for Heimdall or the SAF CLI
   kubectl cinc-scan -l app=web -o json | jq -r '.platform.target_id'
   kubectl cinc-scan -l app=web --output-dir results/
@@ -41,6 +46,9 @@ Examples:
   kubectl cinc-scan job nightly -n cinc-scan -A --shards 4 --schedule '0 2 * * *' --apply
   kubectl cinc-scan job results nightly -n cinc-scan -o json
 
+  # Or scan as a ServiceAccount made for this scan only, removed at the end
+  kubectl cinc-scan deploy/web -n shop --ephemeral-identity
+
 Exit codes: 0 all passed, 100 a control failed, 101 only skipped (none failed),
 2 usage or profile error, 1 tool, API or access error; with --threshold 0 met and
 3 violated; 4 --post-results, --pushgateway, --alertmanager or --alert-webhook could
@@ -53,8 +61,11 @@ not deliver.";
     version = crate::VERSION_LONG,
     about = "Run compliance and hardening checks inside running Kubernetes containers",
     long_about = "Run compliance and hardening checks inside running Kubernetes containers.\n\n\
-        Targets are pods (`pod/NAME` or `NAME`), pods matched by a label selector (-l), or every \
-        pod of the namespace (--all). Each running app container is scanned through the \
+        Targets are pods (`pod/NAME` or `NAME`), workloads whose current pods are scanned \
+        (`deploy/NAME`, `sts/`, `ds/`, `rs/`, `rc/`, `job/`, and `cronjob/NAME` for its active \
+        jobs), the Pods and workloads of manifests (-f), pods matched by a label selector (-l), \
+        or every pod of the namespace (--all). Each running app container (and native sidecar) \
+        is scanned through the \
         Kubernetes API with one read-only probe; nothing in the container is changed. Results \
         print as a table, or as HDF JSON (InSpec exec-json) with -o json.",
     after_help = EXAMPLES,
@@ -103,6 +114,27 @@ pub enum Command {
     /// Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or
     /// delete it
     Job(Box<crate::job::args::JobCommand>),
+    /// Remove what --ephemeral-identity runs left behind (after a kill -9) once they expired
+    #[command(
+        after_help = "Examples:\n  kubectl cinc-scan cleanup                 # expired leftovers, every namespace\n  kubectl cinc-scan cleanup -n shop --all   # every leftover of a namespace, expired or not\n  kubectl cinc-scan cleanup --all --dry-run # only list what would go"
+    )]
+    Cleanup {
+        /// Only this namespace (default: every namespace)
+        #[arg(short = 'n', long)]
+        namespace: Option<String>,
+        /// Also remove leftovers that have not expired yet (a scan may still be using them)
+        #[arg(long)]
+        all: bool,
+        /// Print what would be removed, remove nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Path to the kubeconfig file
+        #[arg(long, value_name = "PATH")]
+        kubeconfig: Option<PathBuf>,
+        /// The kubeconfig context to use
+        #[arg(long, value_name = "NAME")]
+        context: Option<String>,
+    },
     /// Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)
     #[command(
         after_help = "Example:\n  kubectl cinc-scan token cinc-scan -n shop --duration 30m --write-kubeconfig scan.kubeconfig\n  kubectl cinc-scan --kubeconfig scan.kubeconfig -l app=web"
@@ -230,9 +262,19 @@ pub enum ColorChoice {
 
 #[derive(Debug, Clone, Args)]
 pub struct ScanArgs {
-    /// Pods to scan: pod/NAME, pods/NAME, po/NAME or NAME
+    /// Pods or workloads to scan: NAME, pod/NAME, deploy/NAME, sts/NAME, ds/NAME, rs/NAME,
+    /// rc/NAME, job/NAME, cronjob/NAME (its active jobs); kubectl's plural and long names work too
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
+
+    /// Scan the live Pods and workloads of a manifest: a file, a directory of .yaml/.yml/.json
+    /// files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)
+    #[arg(short = 'f', long = "filename", value_name = "FILE", conflicts_with_all = ["targets", "selector", "all", "all_namespaces"])]
+    pub filenames: Vec<PathBuf>,
+
+    /// With -f DIR, read its subdirectories too
+    #[arg(short = 'R', long, requires = "filenames")]
+    pub recursive: bool,
 
     /// Namespace of the targets (default: the context's namespace)
     #[arg(short = 'n', long, value_name = "NAMESPACE")]
@@ -250,7 +292,8 @@ pub struct ScanArgs {
     #[arg(long)]
     pub all: bool,
 
-    /// Container to scan (repeatable; default: every running app container)
+    /// Container to scan, an app container or a running init container (repeatable; default:
+    /// every app container and native sidecar)
     #[arg(short = 'c', long = "container", value_name = "NAME")]
     pub containers: Vec<String>,
 
@@ -311,8 +354,17 @@ pub struct ScanArgs {
     pub debug_profile: DebugProfileArg,
 
     /// Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["targets", "selector", "all", "all_namespaces", "containers"])]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["targets", "filenames", "selector", "all", "all_namespaces", "containers", "ephemeral_identity"])]
     pub root: Option<PathBuf>,
+
+    /// Scan as a ServiceAccount made for this scan only: a Role limited to the target pods and
+    /// the verbs of --access, a token from TokenRequest; all removed at the end
+    #[arg(long)]
+    pub ephemeral_identity: bool,
+
+    /// How long the --ephemeral-identity token is valid (at least 10m; longer than the scan)
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration, requires = "ephemeral_identity")]
+    pub token_duration: std::time::Duration,
 
     /// Time limit for each container, e.g. 90s, 2m (0 for none)
     #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = parse_duration)]

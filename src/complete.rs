@@ -227,7 +227,7 @@ fn value_want(arg: &Arg) -> Want {
         "user" => Want::Users,
         "containers" => Want::Containers,
         "profiles" => Want::Profiles,
-        "kubeconfig" => Want::Files,
+        "kubeconfig" | "filenames" => Want::Files,
         "output_dir" | "root" => Want::Dirs,
         _ => Want::Nothing,
     }
@@ -696,7 +696,15 @@ mod tests {
         let names: Vec<&str> = subcommands.iter().map(|c| c.value.as_str()).collect();
         assert_eq!(
             names,
-            ["profiles", "completion", "rbac", "job", "token", "sidecar"]
+            [
+                "profiles",
+                "completion",
+                "rbac",
+                "job",
+                "cleanup",
+                "token",
+                "sidecar"
+            ]
         );
         // Later positionals are pods only.
         let r = req(&["web-0"], "");
@@ -731,6 +739,7 @@ mod tests {
         assert_eq!(req(&["--kubeconfig"], "").want, Want::Files);
         assert_eq!(req(&["--root"], "").want, Want::Dirs);
         assert_eq!(req(&["--output-dir"], "").want, Want::Dirs);
+        assert_eq!(req(&["-f"], "").want, Want::Files);
         assert_eq!(req(&["-l"], "").want, Want::Nothing);
         assert_eq!(req(&["--timeout"], "").want, Want::Nothing);
     }

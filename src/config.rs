@@ -44,6 +44,9 @@ pub enum Source {
 pub struct AccessSettings {
     pub mode: AccessMode,
     pub debug: DebugOptions,
+    /// `--ephemeral-identity`: scan as an identity made for this scan, with a token valid
+    /// this long.
+    pub ephemeral_identity: Option<Duration>,
 }
 
 /// Where results go, with colour, width and terminal decided here.
@@ -107,7 +110,7 @@ impl ScanConfig {
     /// `scan::replay`): every setting of `args`, without requiring a target on the command
     /// line. The source keeps the cluster options; its query is not used.
     pub fn for_listed(args: ScanArgs) -> Result<ScanConfig, ConfigError> {
-        let source = cluster_source(&args);
+        let source = cluster_source(&args, Vec::new());
         ScanConfig::with_source(args, source)
     }
 
@@ -131,7 +134,13 @@ impl ScanConfig {
                 profile: debug_profile(args.debug_profile),
                 start_timeout: Duration::from_secs(120).min(timeout.unwrap_or(Duration::MAX)),
             },
+            ephemeral_identity: args.ephemeral_identity.then_some(args.token_duration),
         };
+        if args.ephemeral_identity && args.token_duration < Duration::from_secs(600) {
+            return Err(ConfigError::Usage(
+                "--token-duration must be at least 10m (the API server's minimum)".into(),
+            ));
+        }
         let output = output(&args)?;
         let gates = Gates {
             threshold: threshold(&args)?,
@@ -170,9 +179,14 @@ fn source(args: &ScanArgs) -> Result<Source, ConfigError> {
         }
         return Ok(Source::Root(root.clone()));
     }
-    if args.targets.is_empty() && args.selector.is_none() && !args.all && !args.all_namespaces {
+    if args.targets.is_empty()
+        && args.filenames.is_empty()
+        && args.selector.is_none()
+        && !args.all
+        && !args.all_namespaces
+    {
         return Err(ConfigError::Usage(
-            "nothing to scan: give pod/NAME, -l SELECTOR, --all, -A, or --root DIR \
+            "nothing to scan: give pod/NAME, deploy/NAME, -f FILE, -l SELECTOR, --all, -A, or --root DIR \
              (see `kubectl cinc-scan --help`)"
                 .into(),
         ));
@@ -182,10 +196,25 @@ fn source(args: &ScanArgs) -> Result<Source, ConfigError> {
             "--all scans every pod; do not also name pods".into(),
         ));
     }
-    Ok(cluster_source(args))
+    let manifests = if args.filenames.is_empty() {
+        Default::default()
+    } else {
+        crate::kube::manifest::load(
+            &args.filenames,
+            args.recursive,
+            &mut std::io::stdin().lock(),
+        )
+        .map_err(|e| ConfigError::Usage(e.to_string()))?
+    };
+    if !args.quiet {
+        for s in &manifests.skipped {
+            eprintln!("note: not a Pod or workload, skipped: {s}");
+        }
+    }
+    Ok(cluster_source(args, manifests.objects))
 }
 
-fn cluster_source(args: &ScanArgs) -> Source {
+fn cluster_source(args: &ScanArgs, objects: Vec<crate::kube::targets::ObjectRef>) -> Source {
     Source::Cluster {
         cluster: ClusterOptions {
             kubeconfig: args.kubeconfig.clone(),
@@ -197,6 +226,7 @@ fn cluster_source(args: &ScanArgs) -> Source {
         },
         query: TargetQuery {
             names: args.targets.clone(),
+            objects,
             selector: args.selector.clone(),
             all: args.all,
             all_namespaces: args.all_namespaces,

@@ -67,6 +67,28 @@ fn labelled(name: &str, namespace: Option<&str>) -> ObjectMeta {
     }
 }
 
+/// Targets like `deploy/web`, `cronjob/nightly` and `-f` manifests: read the workload, then
+/// list what leads to its pods (ReplicaSets, Jobs); one rule per API group, read-only.
+pub fn workload_rules() -> Vec<PolicyRule> {
+    use crate::kube::targets::Kind;
+    let mut by_group: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Pod) {
+        by_group
+            .entry(kind.group())
+            .or_default()
+            .push(kind.plural().to_string());
+    }
+    by_group
+        .into_iter()
+        .map(|(group, resources)| PolicyRule {
+            api_groups: Some(vec![group.to_string()]),
+            resources: Some(resources),
+            verbs: vec!["get".into(), "list".into()],
+            ..Default::default()
+        })
+        .collect()
+}
+
 /// A ServiceAccount, a Role (ClusterRole when `cluster_wide`) and its binding, as YAML that
 /// `kubectl apply -f -` takes.
 pub fn manifest(namespace: &str, service_account: &str, cluster_wide: bool, debug: bool) -> String {
@@ -75,7 +97,8 @@ pub fn manifest(namespace: &str, service_account: &str, cluster_wide: bool, debu
     } else {
         format!("namespace {namespace}")
     };
-    let rules = rules(&scan_permissions(debug));
+    let mut rules = rules(&scan_permissions(debug));
+    rules.extend(workload_rules());
     let sa = ServiceAccount {
         metadata: labelled(service_account, Some(namespace)),
         ..Default::default()
@@ -195,6 +218,7 @@ mod tests {
             .as_array()
             .unwrap()
             .iter()
+            .take(3)
             .map(|r| {
                 let verbs = r["verbs"].as_array().unwrap();
                 (
@@ -222,6 +246,45 @@ mod tests {
         );
         assert_eq!(docs[2]["subjects"][0]["name"], "scanner");
         assert!(!m.contains("delete") && !m.contains("secrets") && !m.contains('*'));
+        // Workload targets: read-only, and every kind a target can name, in its API group.
+        let groups: Vec<(String, Vec<String>, Vec<String>)> = docs[1]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .skip(3)
+            .map(|r| {
+                let strings = |v: &serde_json::Value| -> Vec<String> {
+                    v.as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| x.as_str().unwrap().to_string())
+                        .collect()
+                };
+                (
+                    strings(&r["apiGroups"])[0].clone(),
+                    strings(&r["resources"]),
+                    strings(&r["verbs"]),
+                )
+            })
+            .collect();
+        let group = |g: &str, rs: &[&str]| {
+            (
+                g.to_string(),
+                rs.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                vec!["get".to_string(), "list".to_string()],
+            )
+        };
+        assert_eq!(
+            groups,
+            [
+                group("", &["replicationcontrollers"]),
+                group(
+                    "apps",
+                    &["deployments", "statefulsets", "daemonsets", "replicasets"]
+                ),
+                group("batch", &["jobs", "cronjobs"]),
+            ]
+        );
         let no_debug = manifest("shop", "scanner", false, false);
         assert!(!no_debug.contains("ephemeralcontainers"));
         let cluster = manifest("shop", "scanner", true, true);

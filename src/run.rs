@@ -92,6 +92,16 @@ pub async fn run(cli: Cli) -> Result<i32, RunError> {
             drop(stdout);
             crate::job::command(*cmd).await
         }
+        Some(Command::Cleanup {
+            namespace,
+            all,
+            dry_run,
+            kubeconfig,
+            context,
+        }) => {
+            drop(stdout);
+            cleanup_command(namespace, all, dry_run, kubeconfig, context).await
+        }
         Some(Command::Token {
             service_account,
             write_kubeconfig,
@@ -186,6 +196,40 @@ pub fn context_namespace(
         .and_then(|c| c.context.as_ref())
         .and_then(|c| c.namespace.clone())
         .unwrap_or_else(|| "default".into()))
+}
+
+/// `kubectl cinc-scan cleanup`: what --ephemeral-identity runs left behind.
+async fn cleanup_command(
+    namespace: Option<String>,
+    all: bool,
+    dry_run: bool,
+    kubeconfig: Option<PathBuf>,
+    context: Option<String>,
+) -> Result<i32, RunError> {
+    let conn = connect(&ClusterOptions {
+        kubeconfig,
+        context,
+        ..Default::default()
+    })
+    .await?;
+    let outcome = crate::kube::identity::cleanup(&conn.client, namespace.as_deref(), all, dry_run)
+        .await
+        .map_err(RunError::Io)?;
+    let mut stdout = std::io::stdout().lock();
+    let w = io_err("cannot write to stdout");
+    for line in &outcome.lines {
+        writeln!(stdout, "{line}").map_err(&w)?;
+    }
+    let verb = if dry_run { "would delete" } else { "deleted" };
+    eprintln!(
+        "{verb} {}, kept {} (not expired), failed {}",
+        outcome.deleted, outcome.kept, outcome.failed
+    );
+    Ok(if outcome.failed > 0 {
+        exit::ERROR
+    } else {
+        exit::PASSED
+    })
 }
 
 async fn token_command(

@@ -70,8 +70,8 @@ pub async fn run(config: &ScanConfig, sinks: &mut Sinks) -> Result<RunSummary, C
                 let conn = connect(cluster).await?;
                 let mut query = query.clone();
                 query.namespace = conn.namespace.clone();
-                let (targets, target_errors) = resolve(&conn.client, &query).await;
-                Ok::<_, ConfigError>((conn, targets, target_errors))
+                let resolved = resolve(&conn.client, &query).await;
+                Ok::<_, ConfigError>((conn, resolved))
             };
             let setup = match deadline {
                 Some((at, _)) => tokio::time::timeout_at(at, setup).await.ok(),
@@ -89,17 +89,73 @@ pub async fn run(config: &ScanConfig, sinks: &mut Sinks) -> Result<RunSummary, C
                     (Vec::new(), true, false)
                 }
                 Some(setup) => {
-                    let (conn, targets, target_errors) = setup?;
+                    let (conn, resolved) = setup?;
                     context = conn.context.clone();
+                    let (targets, target_errors) = (resolved.targets, resolved.errors);
                     for e in &target_errors {
                         sinks.emit(&ScanEvent::TargetError {
                             message: &e.to_string(),
                         });
                     }
+                    if !config.output.quiet {
+                        for n in &resolved.not_scanned {
+                            eprintln!(
+                                "note: not scanned: {}",
+                                crate::report::terminal_safe(&n.to_string())
+                            );
+                        }
+                    }
+                    let identity = match config.access.ephemeral_identity {
+                        None => None,
+                        Some(duration) => {
+                            use crate::kube::identity::{for_targets, Setup};
+                            let setup = for_targets(&conn, &targets, config.access.mode, duration);
+                            match setup
+                                .await
+                                .map_err(|e| ConfigError::Identity(e.to_string()))?
+                            {
+                                Setup::Ready(i) => {
+                                    if !config.output.quiet {
+                                        eprintln!("note: {}", i.describe());
+                                    }
+                                    Some(i)
+                                }
+                                Setup::NothingToScan => None,
+                                Setup::Interrupted => {
+                                    return Ok(RunSummary {
+                                        reports: Vec::new(),
+                                        verdicts: None,
+                                        errored: false,
+                                        interrupted: true,
+                                        started,
+                                        finished: jiff::Timestamp::now(),
+                                        context,
+                                    })
+                                }
+                            }
+                        }
+                    };
+                    let scan_client = identity
+                        .as_ref()
+                        .map_or_else(|| conn.client.clone(), |i| i.client.clone());
                     let (reports, interrupted) =
-                        scan_targets(&conn.client, config, targets, sinks, deadline).await;
-                    let errored =
+                        scan_targets(&scan_client, config, targets, sinks, deadline).await;
+                    drop(scan_client);
+                    let mut errored =
                         !target_errors.is_empty() || reports.iter().any(|r| r.error.is_some());
+                    if let Some(identity) = identity {
+                        let (home, name) = (identity.home.clone(), identity.name.clone());
+                        match identity.delete(&conn.client).await {
+                            Ok(n) if !config.output.quiet => eprintln!(
+                                "note: removed the ephemeral identity {home}/{name} ({n} objects)"
+                            ),
+                            Ok(_) => {}
+                            Err(e) => {
+                                eprintln!("error: {e}");
+                                errored = true;
+                            }
+                        }
+                    }
                     (reports, errored, interrupted)
                 }
             }
@@ -270,15 +326,24 @@ fn error_report(profiles: &[Arc<Profile>], target: Target, message: String) -> C
 
 fn target_of(t: &ContainerTarget, first_method: AccessMethod) -> Target {
     let pod = &t.pod;
-    let status = pod
-        .status
-        .as_ref()
-        .and_then(|s| s.container_statuses.as_ref())
-        .and_then(|l| l.iter().find(|c| c.name == t.container));
+    let st = pod.status.as_ref();
+    let status = [
+        st.and_then(|s| s.container_statuses.as_ref()),
+        st.and_then(|s| s.init_container_statuses.as_ref()),
+    ]
+    .into_iter()
+    .flatten()
+    .flatten()
+    .find(|c| c.name == t.container);
     let spec_image = pod
         .spec
-        .as_ref()
-        .and_then(|s| s.containers.iter().find(|c| c.name == t.container))
+        .iter()
+        .flat_map(|s| {
+            s.containers
+                .iter()
+                .chain(s.init_containers.iter().flatten())
+        })
+        .find(|c| c.name == t.container)
         .and_then(|c| c.image.clone());
     Target {
         namespace: Some(t.namespace.clone()),
@@ -288,7 +353,13 @@ fn target_of(t: &ContainerTarget, first_method: AccessMethod) -> Target {
         image_id: status.map(|s| s.image_id.clone()).filter(|s| !s.is_empty()),
         node: pod.spec.as_ref().and_then(|s| s.node_name.clone()),
         root: None,
-        access: first_method.name().into(),
+        // Nothing reaches a container that is not scanned.
+        access: if t.unscannable.is_some() {
+            "none"
+        } else {
+            first_method.name()
+        }
+        .into(),
         access_detail: None,
         workload: pod.metadata.owner_references.as_ref().and_then(|refs| {
             refs.iter()
@@ -318,7 +389,48 @@ fn deadline_passed(d: Duration) -> String {
     format!("the run's --deadline of {human} passed")
 }
 
-/// Scan containers with bounded concurrency; Ctrl-C stops cleanly and keeps what finished, and
+/// Resolves when the signal arrives; the listener is registered at once, not on first poll.
+#[cfg(unix)]
+fn stop_signal(kind: tokio::signal::unix::SignalKind) -> impl std::future::Future<Output = ()> {
+    let listener = tokio::signal::unix::signal(kind).ok();
+    async move {
+        match listener {
+            Some(mut l) => {
+                l.recv().await;
+            }
+            None => std::future::pending().await,
+        }
+    }
+}
+
+/// Ctrl-C and SIGTERM, each as a future (SIGTERM never comes off Unix).
+#[cfg(unix)]
+fn stop_signals() -> (
+    impl std::future::Future<Output = ()>,
+    impl std::future::Future<Output = ()>,
+) {
+    use tokio::signal::unix::SignalKind;
+    (
+        stop_signal(SignalKind::interrupt()),
+        stop_signal(SignalKind::terminate()),
+    )
+}
+
+#[cfg(not(unix))]
+fn stop_signals() -> (
+    impl std::future::Future<Output = ()>,
+    impl std::future::Future<Output = ()>,
+) {
+    (
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        },
+        std::future::pending::<()>(),
+    )
+}
+
+/// Scan containers with bounded concurrency; Ctrl-C and SIGTERM stop cleanly and keep what
+/// finished, and
 /// so does the run's deadline (`(when, --deadline)`): the rest are reported as errors.
 async fn scan_targets(
     client: &kube::Client,
@@ -346,7 +458,8 @@ async fn scan_targets(
     let mut out_of_time = false;
     for t in &targets {
         if !missing.contains_key(&t.namespace) {
-            let check = crate::kube::missing_permissions(client, &t.namespace, &needed);
+            let pod = t.pod.metadata.name.as_deref();
+            let check = crate::kube::missing_permissions(client, &t.namespace, pod, &needed);
             match tokio::time::timeout_at(until, check).await {
                 Ok(m) => {
                     missing.insert(t.namespace.clone(), m);
@@ -365,6 +478,11 @@ async fn scan_targets(
         .collect::<Vec<_>>()
         .join(" and ");
 
+    // Listening from here on: a signal during the permission checks is not lost. SIGTERM (a
+    // CI runner cancelling the job) stops the scan like Ctrl-C.
+    let (interrupt, terminated) = stop_signals();
+    tokio::pin!(interrupt, terminated);
+    let mut stopped_by = "scan interrupted (Ctrl-C)";
     let semaphore = Arc::new(Semaphore::new(config.limits.concurrency.max(1)));
     let profiles = Arc::new(config.profiles.clone());
     let probe_plan = Arc::new(config.plan.clone());
@@ -394,6 +512,8 @@ async fn scan_targets(
             let report = if let Some(why) = &t.unscannable {
                 error_report(&profiles, target, why.clone())
             } else if !lacking.is_empty() {
+                let mut target = target;
+                target.access = "none".into();
                 let msg = format!(
                     "RBAC denies {} in namespace \"{}\"; a scan by {first} needs {needs}",
                     lacking.join(", "),
@@ -470,9 +590,16 @@ async fn scan_targets(
                 }
                 None => phases_open = false,
             },
-            _ = tokio::signal::ctrl_c() => {
+            _ = &mut interrupt => {
                 set.abort_all();
                 interrupted = true;
+                sinks.emit(&ScanEvent::Interrupted);
+                break;
+            }
+            _ = &mut terminated => {
+                set.abort_all();
+                interrupted = true;
+                stopped_by = "scan stopped (SIGTERM)";
                 sinks.emit(&ScanEvent::Interrupted);
                 break;
             }
@@ -507,7 +634,7 @@ async fn scan_targets(
         .map(|(i, r)| {
             r.unwrap_or_else(|| {
                 let why = if interrupted {
-                    "scan interrupted (Ctrl-C)"
+                    stopped_by
                 } else {
                     "scan task stopped"
                 };

@@ -7,6 +7,12 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+#[path = "e2e/targets.rs"]
+mod targets;
+
+#[path = "e2e/identity.rs"]
+mod identity;
+
 fn env_path(name: &str) -> PathBuf {
     let v = std::env::var_os(name).unwrap_or_else(|| {
         panic!("{name} is not set: the end-to-end suite runs through tests/run-all")

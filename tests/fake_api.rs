@@ -102,7 +102,8 @@ async fn names_and_selectors_resolve_to_containers() {
         namespace: "shop".into(),
         ..Default::default()
     };
-    let (targets, errors) = resolve(&client, &q).await;
+    let resolved = resolve(&client, &q).await;
+    let (targets, errors) = (resolved.targets, resolved.errors);
     assert!(errors.is_empty(), "{errors:?}");
     let ids: Vec<String> = targets
         .iter()
@@ -155,7 +156,8 @@ async fn unknown_pod_gets_close_names_and_forbidden_names_the_verb() {
         namespace: "shop".into(),
         ..Default::default()
     };
-    let (targets, errors) = resolve(&client, &q).await;
+    let resolved = resolve(&client, &q).await;
+    let (targets, errors) = (resolved.targets, resolved.errors);
     assert!(targets.is_empty());
     assert_eq!(
         errors[0],
@@ -221,7 +223,8 @@ async fn transient_errors_are_retried() {
         namespace: "shop".into(),
         ..Default::default()
     };
-    let (targets, errors) = resolve(&client, &q).await;
+    let resolved = resolve(&client, &q).await;
+    let (targets, errors) = (resolved.targets, resolved.errors);
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(targets.len(), 1);
     assert_eq!(
@@ -320,5 +323,267 @@ async fn rbac_on_the_subresource_names_the_verb() {
     assert!(
         msg.starts_with("RBAC denies patch on pods/ephemeralcontainers in namespace \"shop\""),
         "{msg}"
+    );
+}
+
+/// A pod of `owner` (a controller reference to the uid), labelled app=web.
+fn owned_pod(name: &str, owner_kind: &str, owner_uid: &str, phase: &str) -> Value {
+    let mut p = pod(name, &["app"]);
+    p["metadata"]["ownerReferences"] = json!([{"apiVersion": "apps/v1", "kind": owner_kind,
+        "name": "x", "uid": owner_uid, "controller": true}]);
+    p["status"]["phase"] = json!(phase);
+    p
+}
+
+fn object(api_version: &str, kind: &str, name: &str, uid: &str, extra: Value) -> Value {
+    let mut v = json!({"apiVersion": api_version, "kind": kind,
+        "metadata": {"name": name, "namespace": "shop", "uid": uid}});
+    if let (Some(o), Some(e)) = (v.as_object_mut(), extra.as_object()) {
+        o.extend(e.clone());
+    }
+    v
+}
+
+fn owned(mut v: Value, owner_uid: &str) -> Value {
+    v["metadata"]["ownerReferences"] = json!([{"apiVersion": "apps/v1", "kind": "Owner",
+        "name": "x", "uid": owner_uid, "controller": true}]);
+    v
+}
+
+fn kind_list(kind: &str, items: Vec<Value>) -> Value {
+    json!({"apiVersion": "v1", "kind": kind, "metadata": {}, "items": items})
+}
+
+fn pod_ids(targets: &[cinc_scan::kube::targets::ContainerTarget]) -> Vec<String> {
+    targets
+        .iter()
+        .map(|t| t.pod.metadata.name.clone().unwrap_or_default())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_deployment_resolves_through_its_replicasets_not_its_labels() {
+    let selector = json!({"selector": {"matchLabels": {"app": "web"}}});
+    let (client, seen) = fake(vec![
+        (
+            Method::GET,
+            "/apis/apps/v1/namespaces/shop/deployments/web",
+            200,
+            object(
+                "apps/v1",
+                "Deployment",
+                "web",
+                "dep-1",
+                json!({"spec": {"selector": {"matchLabels": {"app": "web"}}, "replicas": 2,
+                  "template": {"metadata": {"labels": {"app": "web"}}}}}),
+            ),
+        ),
+        (
+            Method::GET,
+            "/apis/apps/v1/namespaces/shop/replicasets",
+            200,
+            kind_list(
+                "ReplicaSetList",
+                vec![
+                    owned(
+                        object(
+                            "apps/v1",
+                            "ReplicaSet",
+                            "web-new",
+                            "rs-new",
+                            json!({"spec": selector}),
+                        ),
+                        "dep-1",
+                    ),
+                    owned(
+                        object(
+                            "apps/v1",
+                            "ReplicaSet",
+                            "web-old",
+                            "rs-old",
+                            json!({"spec": selector}),
+                        ),
+                        "dep-1",
+                    ),
+                    // Another Deployment's ReplicaSet whose pods carry the same label.
+                    owned(
+                        object(
+                            "apps/v1",
+                            "ReplicaSet",
+                            "other",
+                            "rs-x",
+                            json!({"spec": selector}),
+                        ),
+                        "dep-2",
+                    ),
+                ],
+            ),
+        ),
+        (
+            Method::GET,
+            "/api/v1/namespaces/shop/pods",
+            200,
+            list(vec![
+                owned_pod("web-new-a", "ReplicaSet", "rs-new", "Running"),
+                owned_pod("web-old-b", "ReplicaSet", "rs-old", "Running"),
+                owned_pod("web-old-c", "ReplicaSet", "rs-old", "Succeeded"),
+                owned_pod("other-d", "ReplicaSet", "rs-x", "Running"),
+                // A bare pod with the label.
+                pod("lookalike", &["app"]),
+            ]),
+        ),
+    ]);
+    let q = TargetQuery {
+        names: vec!["deploy/web".into()],
+        namespace: "shop".into(),
+        ..Default::default()
+    };
+    let r = resolve(&client, &q).await;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(pod_ids(&r.targets), ["web-new-a", "web-old-b"]);
+    let notes: Vec<String> = r.not_scanned.iter().map(|n| n.to_string()).collect();
+    assert_eq!(
+        notes,
+        ["shop/web-old-c: pod of deployment/web has finished (phase Succeeded)"]
+    );
+    let seen = seen.lock().unwrap().clone();
+    assert!(
+        seen.iter().any(
+            |r| r.starts_with("GET /apis/apps/v1/namespaces/shop/replicasets?")
+                && r.contains("labelSelector=app%3Dweb")
+        ),
+        "{seen:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_cronjob_means_the_pods_of_its_active_jobs() {
+    let job = |name: &str, uid: &str, finished: bool| {
+        let conditions = if finished {
+            json!([{"type": "Complete", "status": "True"}])
+        } else {
+            json!([])
+        };
+        owned(
+            object(
+                "batch/v1",
+                "Job",
+                name,
+                uid,
+                json!({"spec": {"selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}},
+                        "template": {}},
+                       "status": {"conditions": conditions}}),
+            ),
+            "cj-1",
+        )
+    };
+    let (client, _) = fake(vec![
+        (
+            Method::GET,
+            "/apis/batch/v1/namespaces/shop/cronjobs/nightly",
+            200,
+            object(
+                "batch/v1",
+                "CronJob",
+                "nightly",
+                "cj-1",
+                json!({"spec": {"schedule": "0 3 * * *", "jobTemplate": {"spec": {"template": {}}}},
+                       "status": {"active": [{"kind": "Job", "name": "nightly-1", "uid": "job-1"}]}}),
+            ),
+        ),
+        (
+            Method::GET,
+            "/apis/batch/v1/namespaces/shop/jobs",
+            200,
+            kind_list(
+                "JobList",
+                vec![
+                    job("nightly-1", "job-1", false),
+                    job("nightly-0", "job-0", true),
+                    // Started by hand with `kubectl create job --from=cronjob/nightly`.
+                    job("manual", "job-m", false),
+                ],
+            ),
+        ),
+        (
+            Method::GET,
+            "/api/v1/namespaces/shop/pods",
+            200,
+            list(vec![
+                owned_pod("nightly-1-a", "Job", "job-1", "Running"),
+                owned_pod("nightly-0-a", "Job", "job-0", "Succeeded"),
+                owned_pod("manual-a", "Job", "job-m", "Running"),
+            ]),
+        ),
+        (
+            Method::GET,
+            "/apis/batch/v1/namespaces/shop/jobs/nightly-0",
+            200,
+            job("nightly-0", "job-0", true),
+        ),
+        (
+            Method::GET,
+            "/apis/batch/v1/namespaces/shop/cronjobs/weekly",
+            200,
+            object(
+                "batch/v1",
+                "CronJob",
+                "weekly",
+                "cj-2",
+                json!({"spec": {"schedule": "0 4 * * 0", "jobTemplate": {"spec": {"template": {}}}}}),
+            ),
+        ),
+        (
+            Method::GET,
+            "/apis/apps/v1/namespaces/shop/deployments/wbe",
+            404,
+            status_body(
+                404,
+                "NotFound",
+                "deployments.apps \"wbe\" not found",
+                Some("wbe"),
+            ),
+        ),
+        (
+            Method::GET,
+            "/apis/apps/v1/namespaces/shop/deployments",
+            200,
+            kind_list(
+                "DeploymentList",
+                vec![object("apps/v1", "Deployment", "web", "d", json!({}))],
+            ),
+        ),
+    ]);
+    let q = TargetQuery {
+        names: vec![
+            "cj/nightly".into(),
+            "cronjob/weekly".into(),
+            "deploy/wbe".into(),
+            "job/nightly-0".into(),
+        ],
+        namespace: "shop".into(),
+        ..Default::default()
+    };
+    let r = resolve(&client, &q).await;
+    // The listed active job and the hand-started one; never the finished job's pod.
+    assert_eq!(pod_ids(&r.targets), ["manual-a", "nightly-1-a"]);
+    let errors: Vec<String> = r.errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    // A Job whose pods all finished is an error, not an empty scan that exits 0.
+    assert_eq!(
+        errors[2],
+        "job/nightly-0 in namespace \"shop\" has no pods to scan: its 1 pod(s) have finished"
+    );
+    assert!(
+        errors[0].starts_with(
+            "cronjob/weekly in namespace \"shop\" has no pods to scan: it has no active job \
+             (schedule \"0 4 * * 0\")"
+        ),
+        "{errors:?}"
+    );
+    assert!(errors[0].contains("kubectl create job --from=cronjob/weekly -n shop"));
+    assert_eq!(
+        errors[1],
+        "deployment \"wbe\" not found in namespace \"shop\" (did you mean deploy/web?)"
     );
 }

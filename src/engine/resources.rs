@@ -521,8 +521,13 @@ pub fn pod_value(pod: &Value, container: &str) -> Value {
             .cloned()
             .unwrap_or(Value::Null)
     };
-    let c = find(&spec["containers"]);
-    let status = find(&pod["status"]["containerStatuses"]);
+    // An init container (a native sidecar, or one still running) is scanned like the others.
+    let either = |a: Value, b: &Value| if a.is_null() { find(b) } else { a };
+    let c = either(find(&spec["containers"]), &spec["initContainers"]);
+    let status = either(
+        find(&pod["status"]["containerStatuses"]),
+        &pod["status"]["initContainerStatuses"],
+    );
     let pod_sc = spec["securityContext"]
         .as_object()
         .cloned()

@@ -171,7 +171,16 @@ pub async fn list_shard(client: &Client, q: &ShardQuery) -> Result<Listed, Strin
             }
             pod.metadata.managed_fields = None;
             match select_containers(Arc::new(pod), &q.containers) {
-                Ok(list) => kept.extend(list.into_iter().filter(|t| mine.contains(&&t.container))),
+                Ok((list, not_scanned)) => {
+                    kept.extend(list.into_iter().filter(|t| mine.contains(&&t.container)));
+                    for n in not_scanned {
+                        if mine.contains(&&n.container)
+                            || (n.container.is_empty() && pod_level_mine)
+                        {
+                            eprintln!("note: not scanned: {n}");
+                        }
+                    }
+                }
                 Err(e) if pod_level_mine => kept_errors.push(e),
                 Err(_) => {}
             }

@@ -50,6 +50,9 @@ pub struct Connection {
     pub access: ClusterAccess,
     /// The client's retry budget, circuit breaker and counters.
     pub guard: std::sync::Arc<super::resilience::Guard>,
+    /// The same server, CA and timeouts with no credentials: the base of a client that
+    /// authenticates with nothing but a token this plugin minted (--ephemeral-identity).
+    pub anonymous: Config,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -109,6 +112,9 @@ pub enum ConfigError {
         file: String,
         problem: String,
     },
+    /// `--ephemeral-identity` could not be set up (nothing was scanned, nothing is left).
+    #[error("{0}")]
+    Identity(String),
 }
 
 /// The reason alone: kube's message repeats the path.
@@ -399,6 +405,9 @@ pub async fn connect(opts: &ClusterOptions) -> Result<Connection, ConfigError> {
         tls_server_name: config.tls_server_name.clone(),
         insecure: config.accept_invalid_certs,
     };
+    let mut anonymous = config.clone();
+    anonymous.auth_info = Default::default();
+    anonymous.headers = Vec::new();
     let (client, guard) = build_client(config, &opts.network, &user, &file)?;
     Ok(Connection {
         client,
@@ -406,6 +415,7 @@ pub async fn connect(opts: &ClusterOptions) -> Result<Connection, ConfigError> {
         context,
         access,
         guard,
+        anonymous,
     })
 }
 

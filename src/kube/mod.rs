@@ -1,6 +1,8 @@
 //! Talking to the cluster: kubeconfig and contexts, targets, permissions, retries.
 
 pub mod config;
+pub mod identity;
+pub mod manifest;
 pub mod resilience;
 pub mod targets;
 
@@ -113,11 +115,13 @@ pub async fn can_i(
     verb: &str,
     resource: &str,
     subresource: Option<&str>,
+    name: Option<&str>,
 ) -> Option<bool> {
     let review = SelfSubjectAccessReview {
         spec: SelfSubjectAccessReviewSpec {
             resource_attributes: Some(ResourceAttributes {
                 namespace: Some(namespace.to_string()),
+                name: name.map(str::to_string),
                 verb: Some(verb.to_string()),
                 resource: Some(resource.to_string()),
                 subresource: subresource.map(str::to_string),
@@ -134,15 +138,17 @@ pub async fn can_i(
 }
 
 /// Of the permissions given as (verb, resource, subresource), those the user lacks in a
-/// namespace, as "verb resource[/subresource]".
+/// namespace for `pod`, as "verb resource[/subresource]". The pod is named because a Role may
+/// grant them for some pods only (resourceNames, as --ephemeral-identity's does).
 pub async fn missing_permissions(
     client: &Client,
     namespace: &str,
+    pod: Option<&str>,
     needed: &[(&str, &str, Option<&str>)],
 ) -> Vec<String> {
     let mut missing = Vec::new();
     for (verb, resource, sub) in needed {
-        if can_i(client, namespace, verb, resource, *sub).await == Some(false) {
+        if can_i(client, namespace, verb, resource, *sub, pod).await == Some(false) {
             let name = sub.map_or(resource.to_string(), |s| format!("{resource}/{s}"));
             missing.push(format!("{verb} {name}"));
         }
