@@ -214,6 +214,239 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 && ret=0
 ;;
+(job)
+_arguments "${_arguments_options[@]}" : \
+'-n+[Namespace of the Job, its ServiceAccount and (without -A) nothing else (default\: the context'\''s namespace)]:NAMESPACE:_default' \
+'--namespace=[Namespace of the Job, its ServiceAccount and (without -A) nothing else (default\: the context'\''s namespace)]:NAMESPACE:_default' \
+'--kubeconfig=[Path to the kubeconfig file]:PATH:_files' \
+'--context=[The kubeconfig context to use]:NAME:_default' \
+'(-A --all-namespaces)*--target-namespace=[Namespace whose pods the Job scans (repeatable; default\: the Job'\''s namespace)]:NAMESPACE:_default' \
+'-l+[Label selector of the pods to scan, e.g. -l app=web]:SELECTOR:_default' \
+'--selector=[Label selector of the pods to scan, e.g. -l app=web]:SELECTOR:_default' \
+'*-c+[Container to scan in each pod (repeatable; default\: every app container)]:NAME:_default' \
+'*--container=[Container to scan in each pod (repeatable; default\: every app container)]:NAME:_default' \
+'--shards=[Number of shards\: the Job'\''s completions and (unless --parallelism) parallelism]:N:_default' \
+'--parallelism=[How many shards run at once (default\: all of them)]:N:_default' \
+'--retries-per-shard=[Retries of a failed shard (per index, backoffLimitPerIndex)]:N:_default' \
+'--deadline=[Time limit of the whole Job (activeDeadlineSeconds), e.g. 30m, 2h]:DURATION:_default' \
+'--schedule=[Run on a schedule\: a CronJob with this cron expression, e.g. '\''0 2 * * *'\'']:CRON:_default' \
+'--time-zone=[Time zone of --schedule (IANA name, e.g. Europe/Berlin; default\: the controller'\''s)]:TZ:_default' \
+'--starting-deadline=[How late a scheduled run may still start (startingDeadlineSeconds)]:DURATION:_default' \
+'--image=[The scanner image\: the plugin'\''s static binary at /kubectl-cinc_scan]:IMAGE:_default' \
+'--image-pull-policy=[Pull policy of the scanner image]:POLICY:(Always IfNotPresent Never)' \
+'*--profile=[Built-in profile each shard runs (repeatable; builtin\:NAME only\: the pod has no files)]:builtin:NAME:_default' \
+'--access=[How each shard reaches a container'\''s filesystem (exec\: no debug permission)]:ACCESS:((auto\:"exec with the container'\''s own shell; without one (distroless), a debug container"
+exec\:"exec with the container'\''s own shell; fail if it has none"
+debug\:"an ephemeral debug container reading the target'\''s root at /proc/<pid>/root"))' \
+'--debug-image=[Image of the ephemeral debug container for distroless targets]:IMAGE:_default' \
+'--debug-pull-policy=[Pull policy of the debug image]:POLICY:(Always IfNotPresent Never)' \
+'--timeout=[Time limit for each container, e.g. 90s, 2m]:DURATION:_default' \
+'--concurrency=[How many containers each shard scans at once]:N:_default' \
+'--post-results=[Each shard POSTs its HDF documents to this URL (reachable from the pods)]:URL:_default' \
+'--post-token-secret=[A Secret (in the Job'\''s namespace) whose key \`token\` is the bearer token for --post-results (mounted read-only, never in the pod'\''s environment)]:SECRET:_default' \
+'--page-size=[Pods listed per LIST request]:N:_default' \
+'--linger=[Each shard stays alive this long after its scan (hidden\: to test a schedule'\''s overlap)]:DURATION:_default' \
+'-A[Scan pods in every namespace (a ClusterRole instead of Roles)]' \
+'--all-namespaces[Scan pods in every namespace (a ClusterRole instead of Roles)]' \
+'--apply[Create the objects now (server-side apply) instead of printing them]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'::name -- Name of the Job (or CronJob), its ServiceAccount and Roles:_default' \
+":: :_kubectl-cinc_scan__subcmd__job_commands" \
+"*::: :->job" \
+&& ret=0
+
+    case $state in
+    (job)
+        words=($line[2] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-cinc_scan-job-command-$line[2]:"
+        case $line[2] in
+            (run)
+_arguments "${_arguments_options[@]}" : \
+'--shard-index=[This shard'\''s index, 0..N-1 (the Job controller sets JOB_COMPLETION_INDEX)]:I:_default' \
+'--shards=[Number of shards]:N:_default' \
+'*--target-namespace=[Namespace to scan (repeatable; with neither this nor -A\: the context'\''s namespace)]:NAMESPACE:_default' \
+'--job-name=[The Job'\''s name, written into the results]:NAME:_default' \
+'--page-size=[Pods listed per LIST request]:N:_default' \
+'--termination-log=[Write the shard'\''s summary here (the pod'\''s terminationMessagePath; "" for none)]:PATH:_files' \
+'--linger=[Stay alive this long after the scan (keeps the pod'\''s slot, e.g. to test a schedule)]:DURATION:_default' \
+'(-l --selector --all -A --all-namespaces)*-f+[Scan the live Pods and workloads of a manifest\: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)]:FILE:_files' \
+'(-l --selector --all -A --all-namespaces)*--filename=[Scan the live Pods and workloads of a manifest\: a file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable; the namespace comes from the manifest, else -n)]:FILE:_files' \
+'-n+[Namespace of the targets (default\: the context'\''s namespace)]:NAMESPACE:_default' \
+'--namespace=[Namespace of the targets (default\: the context'\''s namespace)]:NAMESPACE:_default' \
+'-l+[Label selector, e.g. -l app=web,tier!=cache]:SELECTOR:_default' \
+'--selector=[Label selector, e.g. -l app=web,tier!=cache]:SELECTOR:_default' \
+'*-c+[Container to scan, an app container or a running init container (repeatable; default\: every app container and native sidecar)]:NAME:_default' \
+'*--container=[Container to scan, an app container or a running init container (repeatable; default\: every app container and native sidecar)]:NAME:_default' \
+'--context=[The kubeconfig context to use]:NAME:_default' \
+'--cluster=[The kubeconfig cluster to use]:NAME:_default' \
+'--user=[The kubeconfig user to use]:NAME:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, then ~/.kube/config, then in-cluster)]:PATH:_files' \
+'*--profile=[Profile to run\: a YAML file, a directory of them, or builtin\:NAME (repeatable; default\: builtin\:container-baseline)]:PATH|builtin:NAME:_default' \
+'-o+[Output format on stdout]:OUTPUT:((table\:"A table for people (the default)"
+json\:"HDF (InSpec exec-json), one document per container and line"
+junit\:"JUnit XML\: a testsuite per container, a testcase per control"
+sarif\:"SARIF 2.1.0 (GitHub code scanning)\: failed controls as results"
+markdown\:"A Markdown summary (for \$GITHUB_STEP_SUMMARY or a merge-request comment)"))' \
+'--output=[Output format on stdout]:OUTPUT:((table\:"A table for people (the default)"
+json\:"HDF (InSpec exec-json), one document per container and line"
+junit\:"JUnit XML\: a testsuite per container, a testcase per control"
+sarif\:"SARIF 2.1.0 (GitHub code scanning)\: failed controls as results"
+markdown\:"A Markdown summary (for \$GITHUB_STEP_SUMMARY or a merge-request comment)"))' \
+'--output-dir=[Also write one HDF JSON file per container into this directory]:DIR:_files' \
+'--report-mode=[File mode of --report and --output-dir files, in octal \[default\: 0600\: findings are sensitive\]]:MODE:_default' \
+'--access=[How to reach the container'\''s filesystem]:ACCESS:((auto\:"exec with the container'\''s own shell; without one (distroless), a debug container"
+exec\:"exec with the container'\''s own shell; fail if it has none"
+debug\:"an ephemeral debug container reading the target'\''s root at /proc/<pid>/root"))' \
+'--debug-image=[Image of the ephemeral debug container for containers without a shell (needs sh, find, stat, xargs, head; mirror it into your registry for air-gapped clusters)]:IMAGE:_default' \
+'--debug-pull-policy=[Pull policy of the debug image]:POLICY:(Always IfNotPresent Never)' \
+'--debug-ttl=[How long a debug container lives (it sleeps, then exits; Kubernetes never removes it)]:DURATION:_default' \
+'--debug-profile=[Security profile of the debug container (kubectl debug'\''s meanings; auto picks the least privilege that can read the target)]:PROFILE:((auto\:"Mirror the target'\''s uid/gid with nothing extra (restricted-compatible for non-root targets, baseline for root ones); learn the uid first when the pod spec does not say"
+restricted\:"Non-root, all capabilities dropped, no privilege escalation, RuntimeDefault seccomp"
+baseline\:"No security context\: the debug image'\''s user with the runtime'\''s default capabilities"
+general\:"Adds SYS_PTRACE\: reads any target, needs a namespace that allows it"
+sysadmin\:"Privileged"))' \
+'(-f --filename -l --selector --all -A --all-namespaces -c --container --ephemeral-identity)--root=[Scan a directory tree instead of a cluster (an unpacked image, a mount, or /)]:DIR:_files' \
+'--token-duration=[How long the --ephemeral-identity token is valid (at least 10m; longer than the scan)]:DURATION:_default' \
+'--timeout=[Time limit for each container, e.g. 90s, 2m (0 for none)]:DURATION:_default' \
+'--deadline=[Time limit for the whole run\: finding the targets, permission checks and every container (0 for none); containers not finished by then are reported as errors]:DURATION:_default' \
+'--request-timeout=[Time limit for one API request until its answer starts, and for silence within an answer (kubectl'\''s flag; 0 for none). Failed requests are retried with backoff]:DURATION:_default' \
+'--qps=[Client-side limit of API requests per second (kubectl'\''s default; 0 for none)]:QPS:_default' \
+'--burst=[Requests allowed at once above --qps]:N:_default' \
+'-v+[Log level on stderr, like kubectl\: 6 each API request (verb, path, status, duration), 8 also retry, budget and circuit-breaker decisions and exec stream events. Never tokens, headers or file contents]:N:_default' \
+'--verbosity=[Log level on stderr, like kubectl\: 6 each API request (verb, path, status, duration), 8 also retry, budget and circuit-breaker decisions and exec stream events. Never tokens, headers or file contents]:N:_default' \
+'--log-format=[Log format for -v\: text, or json (one object per line, for CI log collectors)]:FORMAT:(text json)' \
+'--concurrency=[How many containers to scan at once]:N:_default' \
+'--max-file-size=[Largest file content read per file, in bytes (e.g. 1048576, 512Ki, 4Mi)]:BYTES:_default' \
+'--color=[When to colour the table]:WHEN:(auto always never)' \
+'(--threshold-inline)--threshold=[SAF threshold file (YAML or JSON, nested or flattened keys); each container is checked and the exit code is 3 if one violates it, 0 if all meet it]:FILE:_files' \
+'--threshold-inline=[SAF threshold inline, e.g. '\''{compliance.min\: 80, failed.critical.max\: 0}'\'']:RULES:_default' \
+'*--report=[Also write a report file\: FORMAT=PATH, FORMAT one of json, junit, sarif, markdown, table (repeatable)]:FORMAT=PATH:_default' \
+'--post-results=[POST each HDF document (application/json) to this http(s) URL, after the results are written locally; exit code 4 if it cannot be delivered]:URL:_default' \
+'(--post-token-file)--post-token-env=[Environment variable that holds the bearer token for --post-results \[default\: CINC_SCAN_POST_TOKEN, if set\]]:NAME:_default' \
+'--post-token-file=[File that holds the bearer token for --post-results]:PATH:_files' \
+'--post-ca-file=[PEM bundle of the CAs to trust for --post-results, --pushgateway, --alertmanager and --alert-webhook (instead of the system'\''s)]:PEM:_files' \
+'--post-timeout=[Time limit for each request to --post-results, --pushgateway, --alertmanager or --alert-webhook, e.g. 30s]:DURATION:_default' \
+'--post-retries=[Retries of each such request after a 5xx, 429 or connection error (with backoff and jitter, or the server'\''s Retry-After)]:N:_default' \
+'--metrics-file=[Write Prometheus metrics of the run to this file (atomically; for node_exporter'\''s textfile collector, name it *.prom)]:PATH:_files' \
+'--metrics-format=[Format of --metrics-file\: Prometheus text 0.0.4, or OpenMetrics 1.0]:FORMAT:((text\:"Prometheus text format 0.0.4"
+openmetrics\:"OpenMetrics 1.0 text"))' \
+'*--extra-label=[Add a label to every metric and alert, e.g. cluster=prod (repeatable)]:NAME=VALUE:_default' \
+'--pushgateway=[PUT the metrics to this Prometheus Pushgateway (http(s)\://host\:9091) after the scan; exit code 4 if it cannot be delivered]:URL:_default' \
+'--pushgateway-job=[The job of the Pushgateway grouping key]:NAME:_default' \
+'*--pushgateway-group=[A label of the Pushgateway grouping key (repeatable) \[default\: instance=<the kubeconfig context; in-cluster inside a pod; the host name for --root>\]]:NAME=VALUE:_default' \
+'(--pushgateway-token-file --pushgateway-basic-auth-file --pushgateway-basic-auth-env)--pushgateway-token-env=[Environment variable with a bearer token for --pushgateway \[default\: CINC_SCAN_PUSHGATEWAY_TOKEN, if set\]]:NAME:_default' \
+'(--pushgateway-basic-auth-file --pushgateway-basic-auth-env)--pushgateway-token-file=[File with a bearer token for --pushgateway]:PATH:_files' \
+'(--pushgateway-basic-auth-env)--pushgateway-basic-auth-file=[File with USER\:PASSWORD for basic auth to --pushgateway]:PATH:_files' \
+'--pushgateway-basic-auth-env=[Environment variable with USER\:PASSWORD for basic auth to --pushgateway]:NAME:_default' \
+'--alert-on=[Alert on failed controls of this severity or higher]:SEVERITY:((critical\:""
+high\:""
+medium\:""
+low\:""
+none\:"Every failed control"))' \
+'--alert-expire-after=[How long an alert stays firing without a new scan (its endsAt), e.g. 2h; set it above the time between scans]:DURATION:_default' \
+'--alertmanager=[POST alerts for failed controls and violated thresholds to this Alertmanager (http(s)\://host\:9093; its /api/v2/alerts); exit code 4 if it cannot be delivered]:URL:_default' \
+'(--alertmanager-token-file --alertmanager-basic-auth-file --alertmanager-basic-auth-env)--alertmanager-token-env=[Environment variable with a bearer token for --alertmanager \[default\: CINC_SCAN_ALERTMANAGER_TOKEN, if set\]]:NAME:_default' \
+'(--alertmanager-basic-auth-file --alertmanager-basic-auth-env)--alertmanager-token-file=[File with a bearer token for --alertmanager]:PATH:_files' \
+'(--alertmanager-basic-auth-env)--alertmanager-basic-auth-file=[File with USER\:PASSWORD for basic auth to --alertmanager]:PATH:_files' \
+'--alertmanager-basic-auth-env=[Environment variable with USER\:PASSWORD for basic auth to --alertmanager]:NAME:_default' \
+'--alert-webhook=[POST alerts to this webhook in --alert-format; exit code 4 if it cannot be delivered]:URL:_default' \
+'--alert-format=[Body of --alert-webhook\: one JSON document per run, one CloudEvents 1.0 event (structured mode) per alert, or one Slack incoming-webhook message per run]:FORMAT:(json cloudevents slack)' \
+'(--alert-webhook-token-file)--alert-webhook-token-env=[Environment variable with a bearer token for --alert-webhook \[default\: CINC_SCAN_ALERT_WEBHOOK_TOKEN, if set\]]:NAME:_default' \
+'--alert-webhook-token-file=[File with a bearer token for --alert-webhook]:PATH:_files' \
+'--alert-state=[JSON file (0600) of the alerts that were firing\: with it, controls that pass again send resolved alerts]:FILE:_files' \
+'--no-stdout-results[Do not print the full results as framed gzip+base64 lines on stdout]' \
+'-R[With -f DIR, read its subdirectories too]' \
+'--recursive[With -f DIR, read its subdirectories too]' \
+'-A[Look for pods in every namespace (with -l, --all, or alone)]' \
+'--all-namespaces[Look for pods in every namespace (with -l, --all, or alone)]' \
+'--all[Scan every pod of the namespace]' \
+'--ephemeral-identity[Scan as a ServiceAccount made for this scan only\: a Role limited to the target pods and the verbs of --access, a token from TokenRequest; all removed at the end]' \
+'-q[Print only results\: no progress, no notes on stderr]' \
+'--quiet[Print only results\: no progress, no notes on stderr]' \
+'--no-progress[Do not draw progress bars]' \
+'--metrics-per-control[Also one series per control (cinc_scan_control_status) in --metrics-file and --pushgateway\: many more series]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'*::targets -- Pods or workloads to scan\: NAME, pod/NAME, deploy/NAME, sts/NAME, ds/NAME, rs/NAME, rc/NAME, job/NAME, cronjob/NAME (its active jobs); kubectl'\''s plural and long names work too:_default' \
+&& ret=0
+;;
+(results)
+_arguments "${_arguments_options[@]}" : \
+'-n+[Namespace of the Job, its ServiceAccount and (without -A) nothing else (default\: the context'\''s namespace)]:NAMESPACE:_default' \
+'--namespace=[Namespace of the Job, its ServiceAccount and (without -A) nothing else (default\: the context'\''s namespace)]:NAMESPACE:_default' \
+'--kubeconfig=[Path to the kubeconfig file]:PATH:_files' \
+'--context=[The kubeconfig context to use]:NAME:_default' \
+'-o+[Output format on stdout]:OUTPUT:((table\:"A table for people (the default)"
+json\:"HDF (InSpec exec-json), one document per container and line"
+junit\:"JUnit XML\: a testsuite per container, a testcase per control"
+sarif\:"SARIF 2.1.0 (GitHub code scanning)\: failed controls as results"
+markdown\:"A Markdown summary (for \$GITHUB_STEP_SUMMARY or a merge-request comment)"))' \
+'--output=[Output format on stdout]:OUTPUT:((table\:"A table for people (the default)"
+json\:"HDF (InSpec exec-json), one document per container and line"
+junit\:"JUnit XML\: a testsuite per container, a testcase per control"
+sarif\:"SARIF 2.1.0 (GitHub code scanning)\: failed controls as results"
+markdown\:"A Markdown summary (for \$GITHUB_STEP_SUMMARY or a merge-request comment)"))' \
+'--output-dir=[Also write one HDF JSON file per container into this directory]:DIR:_files' \
+'(--threshold-inline)--threshold=[SAF threshold file; exit code 3 if a container violates it]:FILE:_files' \
+'--threshold-inline=[SAF threshold inline, e.g. '\''{compliance.min\: 80}'\'']:RULES:_default' \
+'*--report=[Also write a report file\: FORMAT=PATH (repeatable)]:FORMAT=PATH:_default' \
+'--color=[When to colour the table]:WHEN:(auto always never)' \
+'-q[Print only results]' \
+'--quiet[Print only results]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+':name -- The Job (or a CronJob\: its most recent Job):_default' \
+&& ret=0
+;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+'-n+[Namespace of the Job, its ServiceAccount and (without -A) nothing else (default\: the context'\''s namespace)]:NAMESPACE:_default' \
+'--namespace=[Namespace of the Job, its ServiceAccount and (without -A) nothing else (default\: the context'\''s namespace)]:NAMESPACE:_default' \
+'--kubeconfig=[Path to the kubeconfig file]:PATH:_files' \
+'--context=[The kubeconfig context to use]:NAME:_default' \
+'-h[Print help]' \
+'--help[Print help]' \
+':name -- The Job or CronJob:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-cinc_scan__subcmd__job__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-cinc_scan-job-help-command-$line[1]:"
+        case $line[1] in
+            (run)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(results)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (cleanup)
 _arguments "${_arguments_options[@]}" : \
 '-n+[Only this namespace (default\: every namespace)]:NAMESPACE:_default' \
@@ -429,6 +662,34 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(job)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubectl-cinc_scan__subcmd__help__subcmd__job_commands" \
+"*::: :->job" \
+&& ret=0
+
+    case $state in
+    (job)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubectl-cinc_scan-help-job-command-$line[1]:"
+        case $line[1] in
+            (run)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(results)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (cleanup)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -488,6 +749,7 @@ _kubectl-cinc_scan_commands() {
 'profiles:List, show or describe profiles' \
 'completion:Print a shell completion script (bash, zsh, fish, powershell, elvish)' \
 'rbac:Print the least-privilege ServiceAccount, Role and binding a scan needs' \
+'job:Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or delete it' \
 'cleanup:Remove what --ephemeral-identity runs left behind (after a kill -9) once they expired' \
 'token:Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)' \
 'sidecar:Scan from inside the pod\: inject a scanner sidecar into manifests, fetch its results' \
@@ -511,6 +773,7 @@ _kubectl-cinc_scan__subcmd__help_commands() {
 'profiles:List, show or describe profiles' \
 'completion:Print a shell completion script (bash, zsh, fish, powershell, elvish)' \
 'rbac:Print the least-privilege ServiceAccount, Role and binding a scan needs' \
+'job:Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or delete it' \
 'cleanup:Remove what --ephemeral-identity runs left behind (after a kill -9) once they expired' \
 'token:Write a kubeconfig with a short-lived token of a ServiceAccount (file mode 0600)' \
 'sidecar:Scan from inside the pod\: inject a scanner sidecar into manifests, fetch its results' \
@@ -532,6 +795,30 @@ _kubectl-cinc_scan__subcmd__help__subcmd__completion_commands() {
 _kubectl-cinc_scan__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-cinc_scan help help commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__job_commands] )) ||
+_kubectl-cinc_scan__subcmd__help__subcmd__job_commands() {
+    local commands; commands=(
+'run:Scan one shard (what each pod of the Job runs; JOB_COMPLETION_INDEX is the shard)' \
+'results:Merge a Job'\''s shard results from its pods'\'' logs and print them like a local scan' \
+'delete:Delete every object \`kubectl cinc-scan job\` made for NAME' \
+    )
+    _describe -t commands 'kubectl-cinc_scan help job commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__job__subcmd__delete_commands] )) ||
+_kubectl-cinc_scan__subcmd__help__subcmd__job__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan help job delete commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__job__subcmd__results_commands] )) ||
+_kubectl-cinc_scan__subcmd__help__subcmd__job__subcmd__results_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan help job results commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__job__subcmd__run_commands] )) ||
+_kubectl-cinc_scan__subcmd__help__subcmd__job__subcmd__run_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan help job run commands' commands "$@"
 }
 (( $+functions[_kubectl-cinc_scan__subcmd__help__subcmd__profiles_commands] )) ||
 _kubectl-cinc_scan__subcmd__help__subcmd__profiles_commands() {
@@ -596,6 +883,61 @@ _kubectl-cinc_scan__subcmd__help__subcmd__sidecar__subcmd__run_commands() {
 _kubectl-cinc_scan__subcmd__help__subcmd__token_commands() {
     local commands; commands=()
     _describe -t commands 'kubectl-cinc_scan help token commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__job_commands] )) ||
+_kubectl-cinc_scan__subcmd__job_commands() {
+    local commands; commands=(
+'run:Scan one shard (what each pod of the Job runs; JOB_COMPLETION_INDEX is the shard)' \
+'results:Merge a Job'\''s shard results from its pods'\'' logs and print them like a local scan' \
+'delete:Delete every object \`kubectl cinc-scan job\` made for NAME' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-cinc_scan job commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__job__subcmd__delete_commands] )) ||
+_kubectl-cinc_scan__subcmd__job__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan job delete commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__job__subcmd__help_commands] )) ||
+_kubectl-cinc_scan__subcmd__job__subcmd__help_commands() {
+    local commands; commands=(
+'run:Scan one shard (what each pod of the Job runs; JOB_COMPLETION_INDEX is the shard)' \
+'results:Merge a Job'\''s shard results from its pods'\'' logs and print them like a local scan' \
+'delete:Delete every object \`kubectl cinc-scan job\` made for NAME' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubectl-cinc_scan job help commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__job__subcmd__help__subcmd__delete_commands] )) ||
+_kubectl-cinc_scan__subcmd__job__subcmd__help__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan job help delete commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__job__subcmd__help__subcmd__help_commands] )) ||
+_kubectl-cinc_scan__subcmd__job__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan job help help commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__job__subcmd__help__subcmd__results_commands] )) ||
+_kubectl-cinc_scan__subcmd__job__subcmd__help__subcmd__results_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan job help results commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__job__subcmd__help__subcmd__run_commands] )) ||
+_kubectl-cinc_scan__subcmd__job__subcmd__help__subcmd__run_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan job help run commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__job__subcmd__results_commands] )) ||
+_kubectl-cinc_scan__subcmd__job__subcmd__results_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan job results commands' commands "$@"
+}
+(( $+functions[_kubectl-cinc_scan__subcmd__job__subcmd__run_commands] )) ||
+_kubectl-cinc_scan__subcmd__job__subcmd__run_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubectl-cinc_scan job run commands' commands "$@"
 }
 (( $+functions[_kubectl-cinc_scan__subcmd__profiles_commands] )) ||
 _kubectl-cinc_scan__subcmd__profiles_commands() {

@@ -42,6 +42,10 @@ Examples:
   kubectl cinc-scan rbac -n shop | kubectl apply -f -
   kubectl cinc-scan token cinc-scan -n shop --duration 30m --write-kubeconfig scan.kubeconfig
 
+  # Scan the whole cluster nightly from inside it: 4 shards, results merged from the pods
+  kubectl cinc-scan job nightly -n cinc-scan -A --shards 4 --schedule '0 2 * * *' --apply
+  kubectl cinc-scan job results nightly -n cinc-scan -o json
+
   # Or scan as a ServiceAccount made for this scan only, removed at the end
   kubectl cinc-scan deploy/web -n shop --ephemeral-identity
 
@@ -107,6 +111,9 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         context: Option<String>,
     },
+    /// Print or apply a sharded in-cluster scan (Indexed Job or CronJob); run, merge or
+    /// delete it
+    Job(Box<crate::job::args::JobCommand>),
     /// Remove what --ephemeral-identity runs left behind (after a kill -9) once they expired
     #[command(
         after_help = "Examples:\n  kubectl cinc-scan cleanup                 # expired leftovers, every namespace\n  kubectl cinc-scan cleanup -n shop --all   # every leftover of a namespace, expired or not\n  kubectl cinc-scan cleanup --all --dry-run # only list what would go"
@@ -204,7 +211,7 @@ pub struct ReportSpec {
     pub path: PathBuf,
 }
 
-fn parse_report_spec(s: &str) -> Result<ReportSpec, String> {
+pub fn parse_report_spec(s: &str) -> Result<ReportSpec, String> {
     let (format, path) = s
         .split_once('=')
         .ok_or_else(|| format!("'{s}' is not FORMAT=PATH (e.g. sarif=results.sarif)"))?;
@@ -253,7 +260,7 @@ pub enum ColorChoice {
     Never,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ScanArgs {
     /// Pods or workloads to scan: NAME, pod/NAME, deploy/NAME, sts/NAME, ds/NAME, rs/NAME,
     /// rc/NAME, job/NAME, cronjob/NAME (its active jobs); kubectl's plural and long names work too

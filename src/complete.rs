@@ -700,6 +700,7 @@ mod tests {
                 "profiles",
                 "completion",
                 "rbac",
+                "job",
                 "cleanup",
                 "token",
                 "sidecar"

@@ -102,6 +102,19 @@ const MAX_THRESHOLD_BYTES: u64 = 4 << 20;
 impl ScanConfig {
     pub fn from_args(args: ScanArgs) -> Result<ScanConfig, ConfigError> {
         let source = source(&args)?;
+        ScanConfig::with_source(args, source)
+    }
+
+    /// For containers the caller lists itself (a `job run` shard, through
+    /// `scan::run_targets`) or reports scanned elsewhere (`job results`, through
+    /// `scan::replay`): every setting of `args`, without requiring a target on the command
+    /// line. The source keeps the cluster options; its query is not used.
+    pub fn for_listed(args: ScanArgs) -> Result<ScanConfig, ConfigError> {
+        let source = cluster_source(&args, Vec::new());
+        ScanConfig::with_source(args, source)
+    }
+
+    fn with_source(args: ScanArgs, source: Source) -> Result<ScanConfig, ConfigError> {
         let profiles = crate::profiles::load_specs(&args.profiles)?;
         let plan = ProbePlan::for_profiles(
             &profiles.iter().map(|p| (**p).clone()).collect::<Vec<_>>(),
@@ -198,7 +211,11 @@ fn source(args: &ScanArgs) -> Result<Source, ConfigError> {
             eprintln!("note: not a Pod or workload, skipped: {s}");
         }
     }
-    Ok(Source::Cluster {
+    Ok(cluster_source(args, manifests.objects))
+}
+
+fn cluster_source(args: &ScanArgs, objects: Vec<crate::kube::targets::ObjectRef>) -> Source {
+    Source::Cluster {
         cluster: ClusterOptions {
             kubeconfig: args.kubeconfig.clone(),
             context: args.context.clone(),
@@ -209,14 +226,14 @@ fn source(args: &ScanArgs) -> Result<Source, ConfigError> {
         },
         query: TargetQuery {
             names: args.targets.clone(),
-            objects: manifests.objects,
+            objects,
             selector: args.selector.clone(),
             all: args.all,
             all_namespaces: args.all_namespaces,
             namespace: String::new(),
             containers: args.containers.clone(),
         },
-    })
+    }
 }
 
 fn debug_profile(p: cli::DebugProfileArg) -> DebugProfile {

@@ -8,6 +8,7 @@ pub mod deliver;
 pub mod engine;
 pub mod exit;
 pub mod fsio;
+pub mod job;
 pub mod kube;
 pub mod logging;
 pub mod monitor;

@@ -88,6 +88,10 @@ pub async fn run(cli: Cli) -> Result<i32, RunError> {
                 .map_err(io_err("cannot write to stdout"))?;
             Ok(exit::PASSED)
         }
+        Some(Command::Job(cmd)) => {
+            drop(stdout);
+            crate::job::command(*cmd).await
+        }
         Some(Command::Cleanup {
             namespace,
             all,
@@ -173,7 +177,7 @@ fn profiles_command(action: Option<ProfilesAction>, out: &mut dyn Write) -> Resu
 }
 
 /// The namespace of the kubeconfig's context (`default` when it names none, or without one).
-fn context_namespace(
+pub fn context_namespace(
     kubeconfig: Option<&std::path::Path>,
     context: Option<&str>,
 ) -> Result<String, RunError> {

@@ -161,21 +161,79 @@ pub async fn run(config: &ScanConfig, sinks: &mut Sinks) -> Result<RunSummary, C
             }
         }
     };
+    let mut summary = summarize(config, reports, errored, interrupted, started);
+    summary.context = context;
+    Ok(summary)
+}
+
+/// The scan stage on containers already resolved by the caller (a `job run` shard lists its
+/// own); `target_errors` are the problems it met finding them.
+pub async fn run_targets(
+    config: &ScanConfig,
+    client: &kube::Client,
+    targets: Vec<ContainerTarget>,
+    target_errors: &[String],
+    sinks: &mut Sinks,
+) -> RunSummary {
+    let started = jiff::Timestamp::now();
+    for message in target_errors {
+        sinks.emit(&ScanEvent::TargetError { message });
+    }
+    let deadline = config
+        .limits
+        .deadline
+        .map(|d| (tokio::time::Instant::now() + d, d));
+    let (reports, interrupted) = scan_targets(client, config, targets, sinks, deadline).await;
+    let errored = !target_errors.is_empty() || reports.iter().any(|r| r.error.is_some());
+    summarize(config, reports, errored, interrupted, started)
+}
+
+/// Reports scanned elsewhere (`job results`) told to the sinks as if scanned here, in order;
+/// `errored` when some were missing.
+pub fn replay(
+    config: &ScanConfig,
+    reports: Vec<ContainerReport>,
+    target_errors: &[String],
+    sinks: &mut Sinks,
+) -> RunSummary {
+    let started = jiff::Timestamp::now();
+    for message in target_errors {
+        sinks.emit(&ScanEvent::TargetError { message });
+    }
+    let targets: Vec<Target> = reports.iter().map(|r| r.target.clone()).collect();
+    sinks.emit(&ScanEvent::Started { targets: &targets });
+    for (index, report) in reports.iter().enumerate() {
+        if !sinks.emit(&ScanEvent::Finished { index, report }) {
+            break;
+        }
+    }
+    let errored = !target_errors.is_empty() || reports.iter().any(|r| r.error.is_some());
+    summarize(config, reports, errored, false, started)
+}
+
+/// The summary of a scan, with the threshold's verdicts.
+fn summarize(
+    config: &ScanConfig,
+    reports: Vec<ContainerReport>,
+    errored: bool,
+    interrupted: bool,
+    started: jiff::Timestamp,
+) -> RunSummary {
     let verdicts = config.gates.threshold.as_ref().map(|t| {
         reports
             .iter()
             .map(|r| threshold::evaluate_report(t, r))
             .collect()
     });
-    Ok(RunSummary {
+    RunSummary {
         reports,
         verdicts,
         errored,
         interrupted,
         started,
         finished: jiff::Timestamp::now(),
-        context,
-    })
+        context: None,
+    }
 }
 
 fn today() -> jiff::civil::Date {

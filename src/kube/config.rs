@@ -68,6 +68,12 @@ pub enum ConfigError {
          pass --kubeconfig PATH or set KUBECONFIG"
     )]
     NotFound { looked: String },
+    #[error(
+        "no kubeconfig found and the in-cluster config (ServiceAccount token, CA and namespace \
+         under /var/run/secrets/kubernetes.io/serviceaccount) is unusable: {0}; \
+         set automountServiceAccountToken, or pass --kubeconfig PATH"
+    )]
+    InCluster(String),
     #[error("context '{name}' not found in the kubeconfig (available contexts: {available})")]
     UnknownContext { name: String, available: String },
     #[error("cluster '{name}' not found in the kubeconfig (available clusters: {available})")]
@@ -368,7 +374,11 @@ pub async fn connect(opts: &ClusterOptions) -> Result<Connection, ConfigError> {
             (config, Some(context), user)
         }
         None => {
-            let config = Config::incluster().map_err(|_| {
+            let config = Config::incluster().map_err(|e| {
+                // inside a pod: say what is missing (token, CA, namespace file)
+                if std::env::var_os("KUBERNETES_SERVICE_HOST").is_some() {
+                    return ConfigError::InCluster(e.to_string());
+                }
                 let mut looked = vec!["$KUBECONFIG is not set".to_string()];
                 if let Some(h) = dirs::home_dir() {
                     looked.push(format!("no {}", h.join(".kube/config").display()));

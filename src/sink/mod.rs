@@ -9,6 +9,7 @@ mod output_dir;
 mod progress;
 pub mod progress_bars;
 mod reports;
+pub mod shard;
 mod stdout;
 
 use std::sync::Arc;
@@ -147,6 +148,49 @@ impl Sinks {
                     monitor,
                     out.output_dir.clone(),
                     post_url,
+                )));
+            }
+        }
+        Sinks::new(sinks, bars)
+    }
+
+    /// A `job run` shard's sinks: stderr diagnostics, the framed results on stdout (unless
+    /// `framed_stdout` is false), the termination-message summary, then `--post-results` and
+    /// the monitoring sinks (--metrics-file, --pushgateway, --alertmanager, --alert-webhook).
+    pub fn for_shard(
+        config: &mut ScanConfig,
+        state: shard::SharedShard,
+        framed_stdout: bool,
+        termination_log: std::path::PathBuf,
+        limit: usize,
+    ) -> Sinks {
+        let bars = Arc::new(progress_bars::Progress::new(false, 0));
+        let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(diagnostics::Diagnostics::new(
+            bars.clone(),
+            config.output.quiet,
+        ))];
+        if framed_stdout {
+            sinks.push(Box::new(shard::FramedStdoutSink::new(state.clone())));
+        }
+        sinks.push(Box::new(shard::TerminationSink::new(
+            state,
+            termination_log,
+            limit,
+        )));
+        let post_url = config.gates.poster.as_ref().map(|p| p.url());
+        if let Some(poster) = config.gates.poster.take() {
+            sinks.push(Box::new(delivery::DeliverySink::new(
+                poster,
+                config.output.quiet,
+            )));
+        }
+        if let Some(mut monitor) = config.gates.monitor.take() {
+            if let Some(file) = monitor.take_metrics_file() {
+                sinks.push(Box::new(monitoring::MetricsFileSink::new(file)));
+            }
+            if monitor.has_remote() {
+                sinks.push(Box::new(monitoring::MonitorSink::new(
+                    monitor, None, post_url,
                 )));
             }
         }

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Build (or reuse from the cache) the Kubernetes and etcd binaries.
 #   lib/build-binaries.sh            build whatever is missing, in the foreground
-# Output: $CACHE/k8s-<ver>/bin/{kube-apiserver,kube-controller-manager,kube-scheduler,kubelet,kubectl}
+# Output: $CACHE/k8s-<ver>/bin/{kube-apiserver,kube-controller-manager,kube-scheduler,kubelet,kubectl,kube-proxy}
 #         $CACHE/etcd-<ver>/bin/etcd
 set -euo pipefail
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 
-K8S_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl)
+K8S_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl kube-proxy)
 
-have_k8s() { local c; for c in "${K8S_CMDS[@]}"; do [[ -x $K8S_BIN/$c ]] || return 1; done; }
+# the commands not yet in the cache (a cache made before a command was added gets only
+# that command built into it: the binaries already there may be running)
+missing_k8s() { local c; for c in "${K8S_CMDS[@]}"; do [[ -x $K8S_BIN/$c ]] || echo "$c"; done; }
+have_k8s() { [[ -z $(missing_k8s) ]]; }
 have_etcd() { [[ -x $ETCD_BIN/etcd ]]; }
 
 go_env() {
@@ -44,9 +47,10 @@ build_k8s() {
     ld+=" -X $p.gitVersion=$ver -X $p.gitMajor=$major -X $p.gitMinor=$minor"
     ld+=" -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
   done
-  local pkgs=() c
-  for c in "${K8S_CMDS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$c"); done
-  log "building kubernetes $ver: ${K8S_CMDS[*]} (log: $CACHE/build-k8s.log; cold build takes ~6-30 min on 2 cores)"
+  local pkgs=() c cmds
+  mapfile -t cmds < <(missing_k8s)
+  for c in "${cmds[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$c"); done
+  log "building kubernetes $ver: ${cmds[*]} (log: $CACHE/build-k8s.log; cold build takes ~6-30 min on 2 cores)"
   local t0=$SECONDS
   (
     cd "$CLUSTER_DIR/go/k8s"
@@ -65,7 +69,9 @@ build_k8s() {
     rm -rf "$tmp"
     die "kubernetes build failed"
   fi
-  rm -rf "$out"; mv "$tmp" "$out"
+  mkdir -p "$out/bin"
+  for c in "${cmds[@]}"; do mv -f "$tmp/bin/$c" "$out/bin/$c"; done
+  rm -rf "$tmp"
   log "kubernetes built in $((SECONDS - t0))s"
 }
 

@@ -93,3 +93,15 @@ ensure_certs() {
   write_kubeconfig "$PKI/kubelet.kubeconfig" node
   echo "$stamp" >"$PKI/stamp"
 }
+
+# kube-proxy's identity (bound to system:node-proxier by the default RBAC policy). Made on
+# its own, so that a PKI from before kube-proxy was added gains it without a regeneration.
+ensure_kube_proxy_cert() {
+  if [[ -f $PKI/kube-proxy.crt && -f $PKI/kube-proxy.key && -f $PKI/kube-proxy.kubeconfig ]]; then
+    return 0
+  fi
+  log "certificates: kube-proxy client certificate"
+  _openssl_sign kube-proxy "/CN=system:kube-proxy"
+  rm -f "$PKI"/*.srl
+  write_kubeconfig "$PKI/kube-proxy.kubeconfig" kube-proxy
+}

@@ -18,6 +18,58 @@ ensure_node_ip() {
   ip link set "$NODE_DEV" up
 }
 
+# ---------------------------------------------------------------------------- pod network
+# The bridge carries one address, the pods' gateway, and the pods get exactly one route
+# through it: to the Service range, where kube-proxy's DNAT turns the `kubernetes` Service
+# into the apiserver on this machine. No default route, no ip_forward, no masquerade: pods
+# reach each other and the Service VIPs, nothing beyond this machine.
+POD_GATEWAY="${POD_CIDR%.*}.1"
+
+write_cni_config() {
+  mkdir -p "$CNI_CONF_DIR" "$STATE/cni/ipam"
+  local f="$CNI_CONF_DIR/10-cinc-scan.conflist" new
+  new="$(cat <<EOF2
+{
+  "cniVersion": "0.4.0",
+  "name": "cinc-scan",
+  "plugins": [
+    {
+      "type": "bridge",
+      "bridge": "$CNI_BRIDGE",
+      "isGateway": false,
+      "isDefaultGateway": false,
+      "ipMasq": false,
+      "hairpinMode": false,
+      "ipam": {
+        "type": "host-local",
+        "ranges": [[{ "subnet": "$POD_CIDR", "gateway": "$POD_GATEWAY" }]],
+        "routes": [{ "dst": "$SERVICE_CIDR", "gw": "$POD_GATEWAY" }],
+        "dataDir": "$STATE/cni/ipam"
+      }
+    }
+  ]
+}
+EOF2
+)"
+  # containerd watches the directory: rewrite only on change (new pods get the new config)
+  if [[ ! -f $f || $(cat "$f") != "$new" ]]; then
+    printf '%s\n' "$new" >"$f.tmp" && mv "$f.tmp" "$f"
+    log "pod network: CNI config written ($f)"
+  fi
+}
+
+# the pods' gateway address on the bridge (the bridge plugin reuses an existing bridge; with
+# isGateway false it would never add an address, and isGateway would turn on ip_forward)
+ensure_pod_gateway() {
+  if ! ip link show "$CNI_BRIDGE" >/dev/null 2>&1; then
+    ip link add "$CNI_BRIDGE" type bridge
+  fi
+  if [[ $(ip -4 addr show dev "$CNI_BRIDGE") != *"inet $POD_GATEWAY/"* ]]; then
+    ip addr add "$POD_GATEWAY/${POD_CIDR#*/}" dev "$CNI_BRIDGE"
+  fi
+  ip link set "$CNI_BRIDGE" up
+}
+
 # ---------------------------------------------------------------------------- containerd
 choose_snapshotter() {
   if [[ -n ${CINC_SCAN_SNAPSHOTTER:-} ]]; then echo "$CINC_SCAN_SNAPSHOTTER"; return; fi
@@ -85,30 +137,6 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
       conf_dir = "$CNI_CONF_DIR"
       max_conf_num = 1
 EOF2
-  # bridge without a gateway address and without routes: pods reach only each other,
-  # the host is not turned into a router (no ip_forward, no masquerade).
-  cat >"$CNI_CONF_DIR/10-cinc-scan.conflist" <<EOF2
-{
-  "cniVersion": "0.4.0",
-  "name": "cinc-scan",
-  "plugins": [
-    {
-      "type": "bridge",
-      "bridge": "$CNI_BRIDGE",
-      "isGateway": false,
-      "isDefaultGateway": false,
-      "ipMasq": false,
-      "hairpinMode": false,
-      "ipam": {
-        "type": "host-local",
-        "ranges": [[{ "subnet": "$POD_CIDR" }]],
-        "routes": [],
-        "dataDir": "$STATE/cni/ipam"
-      }
-    }
-  ]
-}
-EOF2
 }
 
 start_containerd() {
@@ -117,6 +145,7 @@ start_containerd() {
   snap="$(choose_snapshotter)"
   log "containerd: starting (snapshotter $snap, socket $CTRD_SOCK)"
   write_containerd_config "$snap"
+  write_cni_config
   start_bg containerd "$(command -v containerd)" --config "$CTRD_CONFIG"
   wait_for "containerd responds" 60 containerd ctr --address "$CTRD_SOCK" version
   wait_for "containerd CRI plugin loaded" 30 containerd cri_ok
@@ -286,7 +315,7 @@ registerNode: true
 rotateCertificates: false
 serverTLSBootstrap: false
 enableServer: true
-maxPods: 50
+maxPods: 110
 podPidsLimit: 4096
 serializeImagePulls: true
 shutdownGracePeriod: 0s
@@ -315,4 +344,67 @@ start_kubelet() {
   wait_for "node $NODE_NAME registered" 120 kubelet kubectl_admin get node "$NODE_NAME"
   wait_for "node $NODE_NAME Ready" 180 kubelet \
     kubectl_admin wait --for=condition=Ready "node/$NODE_NAME" --timeout=5s
+}
+
+# ---------------------------------------------------------------------------- kube-proxy
+# The apiserver listens on loopback only; the `kubernetes` Service's endpoint is its
+# advertise address ($NODE_IP:$APISERVER_PORT, on the port-less node bridge). A TCP relay
+# there (TLS passes through untouched: the serving cert names $NODE_IP and $SERVICE_IP)
+# lets pods reach it the way they do on a real node: VIP -> kube-proxy DNAT -> endpoint.
+start_apiserver_relay() {
+  if pid_alive apiserver-relay; then log "apiserver-relay: already running (pid $(pid_of apiserver-relay))"; else
+    log "apiserver-relay: $NODE_IP:$APISERVER_PORT -> 127.0.0.1:$APISERVER_PORT"
+    start_bg apiserver-relay "$(command -v socat)" \
+      "TCP-LISTEN:$APISERVER_PORT,bind=$NODE_IP,reuseaddr,fork,max-children=256" \
+      "TCP:127.0.0.1:$APISERVER_PORT,connect-timeout=10"
+  fi
+  wait_for "apiserver through $NODE_IP:$APISERVER_PORT" 30 apiserver-relay \
+    curl -fsS --max-time 5 --cacert "$PKI/ca.crt" "https://$NODE_IP:$APISERVER_PORT/readyz"
+}
+
+write_kube_proxy_config() {
+  cat >"$STATE/kube-proxy-config.yaml" <<EOF2
+# generated by tests/cluster/up
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+mode: iptables
+clientConnection:
+  kubeconfig: $PKI/kube-proxy.kubeconfig
+hostnameOverride: $NODE_NAME
+bindAddress: 127.0.0.1
+healthzBindAddress: 127.0.0.1:$KUBE_PROXY_HEALTHZ_PORT
+metricsBindAddress: 127.0.0.1:$KUBE_PROXY_METRICS_PORT
+clusterCIDR: $POD_CIDR
+detectLocalMode: ClusterCIDR
+# NodePorts (if a test ever makes one) only on the node's private address
+nodePortAddresses: ["$NODE_IP/32"]
+iptables:
+  # no route_localnet sysctl: NodePorts are not opened on 127.0.0.1
+  localhostNodePorts: false
+  masqueradeAll: false
+  minSyncPeriod: 1s
+  syncPeriod: 30s
+# leave the shared machine's conntrack sysctls alone
+conntrack:
+  maxPerCore: 0
+  min: 0
+  tcpEstablishedTimeout: 0s
+  tcpCloseWaitTimeout: 0s
+oomScoreAdj: 0
+EOF2
+}
+
+kube_proxy_programmed() { # the kubernetes Service VIP has its DNAT chain
+  iptables -w 5 -t nat -S KUBE-SERVICES 2>/dev/null | grep -q -- "-d $SERVICE_IP/32 .*--dport 443"
+}
+
+start_kube_proxy() {
+  if pid_alive kube-proxy; then log "kube-proxy: already running (pid $(pid_of kube-proxy))"; else
+    write_kube_proxy_config
+    log "kube-proxy: starting (iptables mode)"
+    start_bg kube-proxy "$K8S_BIN/kube-proxy" --config "$STATE/kube-proxy-config.yaml" --v 1
+  fi
+  wait_for "kube-proxy /healthz" 60 kube-proxy \
+    curl -fsS --max-time 5 "http://127.0.0.1:$KUBE_PROXY_HEALTHZ_PORT/healthz"
+  wait_for "Service kubernetes ($SERVICE_IP:443) programmed" 60 kube-proxy kube_proxy_programmed
 }

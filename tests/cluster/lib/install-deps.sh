@@ -10,6 +10,7 @@ PKGS=(
   openssl curl ca-certificates                  # certs, health checks
   busybox-static debootstrap                    # image contents
   gcc libc6-dev                                 # static pause / sleeper binaries
+  socat                                         # node-address relay to the loopback apiserver
   iproute2 iptables kmod util-linux procps mount tar gzip
 )
 
