@@ -19,6 +19,7 @@ pub mod results;
 pub mod run;
 pub mod scan;
 pub mod sidecar;
+pub mod signals;
 pub mod sink;
 pub mod threshold;
 

@@ -389,46 +389,6 @@ fn deadline_passed(d: Duration) -> String {
     format!("the run's --deadline of {human} passed")
 }
 
-/// Resolves when the signal arrives; the listener is registered at once, not on first poll.
-#[cfg(unix)]
-fn stop_signal(kind: tokio::signal::unix::SignalKind) -> impl std::future::Future<Output = ()> {
-    let listener = tokio::signal::unix::signal(kind).ok();
-    async move {
-        match listener {
-            Some(mut l) => {
-                l.recv().await;
-            }
-            None => std::future::pending().await,
-        }
-    }
-}
-
-/// Ctrl-C and SIGTERM, each as a future (SIGTERM never comes off Unix).
-#[cfg(unix)]
-fn stop_signals() -> (
-    impl std::future::Future<Output = ()>,
-    impl std::future::Future<Output = ()>,
-) {
-    use tokio::signal::unix::SignalKind;
-    (
-        stop_signal(SignalKind::interrupt()),
-        stop_signal(SignalKind::terminate()),
-    )
-}
-
-#[cfg(not(unix))]
-fn stop_signals() -> (
-    impl std::future::Future<Output = ()>,
-    impl std::future::Future<Output = ()>,
-) {
-    (
-        async {
-            let _ = tokio::signal::ctrl_c().await;
-        },
-        std::future::pending::<()>(),
-    )
-}
-
 /// Scan containers with bounded concurrency; Ctrl-C and SIGTERM stop cleanly and keep what
 /// finished, and
 /// so does the run's deadline (`(when, --deadline)`): the rest are reported as errors.
@@ -480,7 +440,7 @@ async fn scan_targets(
 
     // Listening from here on: a signal during the permission checks is not lost. SIGTERM (a
     // CI runner cancelling the job) stops the scan like Ctrl-C.
-    let (interrupt, terminated) = stop_signals();
+    let (interrupt, terminated) = crate::signals::stop_signals();
     tokio::pin!(interrupt, terminated);
     let mut stopped_by = "scan interrupted (Ctrl-C)";
     let semaphore = Arc::new(Semaphore::new(config.limits.concurrency.max(1)));

@@ -10,7 +10,6 @@ use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::{Api, DeleteParams, ListParams, PostParams};
 use kube::Client;
-use tokio::signal::unix::{signal, SignalKind};
 
 use super::api_message;
 use crate::access::plan::{self, AccessMode, Permission};
@@ -172,10 +171,8 @@ pub async fn create(
     access: AccessMode,
     duration: Duration,
 ) -> Result<Ephemeral, IdentityError> {
-    let mut interrupt = signal(SignalKind::interrupt())
-        .map_err(|e| IdentityError::Create(format!("cannot watch SIGINT: {e}")))?;
-    let mut terminate = signal(SignalKind::terminate())
-        .map_err(|e| IdentityError::Create(format!("cannot watch SIGTERM: {e}")))?;
+    let (interrupt, terminate) = crate::signals::stop_signals();
+    tokio::pin!(interrupt, terminate);
     let run = new_run_id();
     let name = format!("cinc-scan-{run}");
     let home = targets.keys().next().cloned().unwrap_or_default();
@@ -193,8 +190,8 @@ pub async fn create(
                 "the API server did not finish within {}s", STEP_DEADLINE.as_secs()
             ))),
         },
-        _ = interrupt.recv() => Err(IdentityError::Interrupted),
-        _ = terminate.recv() => Err(IdentityError::Interrupted),
+        _ = &mut interrupt => Err(IdentityError::Interrupted),
+        _ = &mut terminate => Err(IdentityError::Interrupted),
     };
     match outcome {
         Ok(client) => Ok(Ephemeral {

@@ -48,10 +48,10 @@ impl Access for SidecarAccess {
             let facts = tokio::task::spawn_blocking(move || {
                 let root = procfs::root_path(&proc_dir, pid);
                 // The process may have exited since discovery, and its pid been reused.
-                if std::fs::metadata(root.join("")).map(|m| {
-                    use std::os::unix::fs::MetadataExt;
-                    (m.dev(), m.ino())
-                }) .ok() != Some(root_id)
+                if std::fs::metadata(root.join(""))
+                    .map(|m| procfs::file_id(&m))
+                    .ok()
+                    != Some(root_id)
                 {
                     return Err(AccessError::Failed(format!(
                         "the target's process {pid} is gone (the container restarted?); the next round finds it again"
@@ -562,16 +562,14 @@ impl Runner {
 }
 
 fn current_gid() -> u32 {
-    use std::os::unix::fs::MetadataExt;
     std::fs::metadata("/proc/self")
-        .map(|m| m.gid())
+        .map(|m| procfs::owner(&m).1)
         .unwrap_or(u32::MAX)
 }
 
 fn current_uid() -> u32 {
-    use std::os::unix::fs::MetadataExt;
     std::fs::metadata("/proc/self")
-        .map(|m| m.uid())
+        .map(|m| procfs::owner(&m).0)
         .unwrap_or(u32::MAX)
 }
 
@@ -585,8 +583,8 @@ pub async fn run(args: RunArgs) -> Result<i32, RunError> {
     if stale > 0 {
         eprintln!("note: removed {stale} temporary file(s) of an interrupted write");
     }
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .map_err(|e| RunError::Io(format!("cannot watch SIGTERM: {e}")))?;
+    let (interrupt, term) = crate::signals::stop_signals();
+    tokio::pin!(interrupt, term);
     eprintln!(
         "cinc-scan sidecar {}: results in {}, every {}s, keeping {} per target",
         crate::VERSION_LONG,
@@ -605,8 +603,8 @@ pub async fn run(args: RunArgs) -> Result<i32, RunError> {
         let mut stdout = std::io::stdout();
         let reports = tokio::select! {
             r = runner.round(&mut stdout, wait) => r,
-            _ = term.recv() => return Ok(exit::PASSED),
-            _ = tokio::signal::ctrl_c() => return Ok(exit::INTERRUPTED),
+            _ = &mut term => return Ok(exit::PASSED),
+            _ = &mut interrupt => return Ok(exit::INTERRUPTED),
         };
         if once {
             let errored = reports.iter().any(|r| r.error.is_some());
@@ -625,8 +623,8 @@ pub async fn run(args: RunArgs) -> Result<i32, RunError> {
         wait = Duration::from_secs(30);
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}
-            _ = term.recv() => return Ok(exit::PASSED),
-            _ = tokio::signal::ctrl_c() => return Ok(exit::INTERRUPTED),
+            _ = &mut term => return Ok(exit::PASSED),
+            _ = &mut interrupt => return Ok(exit::INTERRUPTED),
         }
     }
 }

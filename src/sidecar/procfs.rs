@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 /// The environment variable `sidecar inject` adds to each target container: its own name.
@@ -92,7 +91,32 @@ pub fn is_container_name(s: &str) -> bool {
 fn root_id(path: &Path) -> Option<RootId> {
     // The trailing slash dereferences the magic link (a ptrace-read check).
     let meta = std::fs::metadata(path.join("")).ok()?;
-    Some((meta.dev(), meta.ino()))
+    Some(file_id(&meta))
+}
+
+/// A file's (device, inode): what tells one process's root from another's.
+#[cfg(unix)]
+pub fn file_id(meta: &std::fs::Metadata) -> RootId {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+/// Off Unix there is no /proc, so the in-pod mode finds no process to ask this of.
+#[cfg(not(unix))]
+pub fn file_id(_meta: &std::fs::Metadata) -> RootId {
+    (0, 0)
+}
+
+/// A file's owner (uid, gid); `u32::MAX` for both off Unix.
+#[cfg(unix)]
+pub fn owner(meta: &std::fs::Metadata) -> (u32, u32) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.uid(), meta.gid())
+}
+
+#[cfg(not(unix))]
+pub fn owner(_meta: &std::fs::Metadata) -> (u32, u32) {
+    (u32::MAX, u32::MAX)
 }
 
 /// Every process under `proc_dir` except `self_pid`.
@@ -229,7 +253,7 @@ pub fn self_root() -> Option<RootId> {
     root_id(Path::new("/"))
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::os::unix::fs::symlink;
