@@ -242,6 +242,125 @@ fn a_debug_container_outside_the_targets_pid_namespace_is_detected() {
     );
 }
 
+/// A distroless target as PID 1 of its own PID namespace: chrooted into a tree of its own,
+/// running as uid 1000. The probe joins that namespace as root without CAP_SYS_PTRACE (a
+/// debug container of the image's root user), so the kernel denies it the target's root;
+/// it must read it as the target's uid instead (util-linux `setpriv` with dash, busybox
+/// `nsenter -S -G` with busybox), and say so. Root only, like the test above.
+#[test]
+fn a_root_debugger_denied_the_targets_root_reads_it_as_the_targets_uid() {
+    use std::os::unix::fs::PermissionsExt;
+    let tree = tempfile::tempdir().unwrap();
+    let root = tree.path();
+    for d in ["bin", "etc"] {
+        std::fs::create_dir(root.join(d)).unwrap();
+    }
+    std::fs::copy(common::busybox(), root.join("bin/busybox")).unwrap();
+    std::fs::write(root.join("etc/passwd"), "owner:x:1000:1000::/:/bin/false\n").unwrap();
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut target = Command::new("unshare")
+        .args([
+            "--pid",
+            "--fork",
+            "--mount-proc",
+            "chroot",
+            "--userspec=1000:1000",
+        ])
+        .arg(root)
+        .args(["/bin/busybox", "sleep", "60"])
+        .spawn()
+        .unwrap();
+    // The target's pid on this machine: the child of unshare.
+    let children = format!("/proc/{0}/task/{0}/children", target.id());
+    let mut pid = String::new();
+    for _ in 0..100 {
+        pid = std::fs::read_to_string(&children)
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let running_as_target = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .is_ok_and(|s| s.contains("Uid:\t1000"));
+        if !pid.is_empty() && running_as_target {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let profile = r#"
+name: drop
+controls:
+  - id: c
+    title: t
+    desc: d
+    impact: 0.5
+    checks:
+      - {resource: file, path: /etc/passwd, expect: [{field: content, contains: owner}]}
+"#;
+    let plan = ProbePlan::for_profiles(&[Profile::parse(profile, "drop.yaml").unwrap()], 1 << 20);
+    let probe = Probe::build(
+        &plan,
+        &ProbeOptions {
+            root: ProbeRoot::TargetProcess { container_id: None },
+            run_commands: false,
+            max_output: 1 << 20,
+        },
+    );
+    let busybox = common::busybox();
+    let applets = tempfile::tempdir().unwrap();
+    for applet in [
+        "sh", "stat", "find", "xargs", "head", "readlink", "cat", "id", "nsenter", "setpriv",
+    ] {
+        symlink(&busybox, applets.path().join(applet)).unwrap();
+    }
+    let dash = ["/bin/dash", "/usr/bin/dash"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("dash is required for the probe tests: apt-get install dash");
+    let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("util-linux setpriv is required for this test");
+    let shells = [
+        (
+            dash.to_string(),
+            "/usr/bin:/bin:/usr/sbin:/sbin".to_string(),
+        ),
+        (
+            applets.path().join("sh").display().to_string(),
+            applets.path().display().to_string(),
+        ),
+    ];
+    for (shell, path) in shells {
+        let mut cmd = Command::new("nsenter");
+        cmd.args(["-t", &pid, "-p", "-m", "--"])
+            .args([setpriv, "--bounding-set=-sys_ptrace", &shell, "-s"])
+            .env_clear()
+            .env("PATH", &path);
+        let out = feed(cmd, &probe.script);
+        let facts = probe.parse(&out.stdout, &out.stderr).unwrap_or_else(|e| {
+            panic!(
+                "{shell}: {e}\nstderr: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        assert_eq!(facts.target_pid, Some(1), "{shell}");
+        assert_eq!(facts.read_as, Some((1000, 1000)), "{shell}");
+        let Some(FileFact::Present {
+            content: Some(passwd),
+            ..
+        }) = facts.files.get("/etc/passwd")
+        else {
+            panic!("{shell}: /etc/passwd not read: {:?}", facts.files);
+        };
+        assert_eq!(
+            String::from_utf8_lossy(passwd),
+            "owner:x:1000:1000::/:/bin/false\n",
+            "{shell}: the target's /etc/passwd, not ours"
+        );
+    }
+    let _ = target.kill();
+    let _ = target.wait();
+}
+
 /// A fake shell: reads the probe from stdin like `sh -s`, learns its boundary (as a hostile
 /// shell in the target could) and prints `frames` instead of running it, where `$B` is the
 /// boundary. stdout is read up to `cap` bytes, then the shell is killed (endless output).

@@ -154,11 +154,36 @@ _target() {
   fi
   [ -n "$_best" ] || { _h T 0 none; return 1; }
   if ! _root=$(stat -L -c '%d:%i' "/proc/$_best/root/" 2>&1); then
+    _drop "$_best" && return 2
     _h T "$_best" denied; cat "/proc/$_best/status" 2>/dev/null; return 1
   fi
   [ "$_root" = "$_self" ] && { _h T "$_best" self; return 1; }
   R=/proc/$_best/root
   _h T "$_best" ok
+  [ -n "${_CS_U:-}" ] && _h U "${_CS_U%:*}" "${_CS_U#*:}"
+  return 0
+}
+# Root in a debugger that may not read the target's root: the kernel lets the same uid in.
+# Run this probe again as the target's uid and gid, with no groups and no capabilities,
+# once ($_S holds the probe; the copy runs with _CS_U set and never drops again).
+_drop() {
+  [ -n "${_S:-}" ] && [ -z "${_CS_U:-}" ] || return 1
+  [ "$(id -u 2>/dev/null)" = 0 ] || return 1
+  _u= _g=
+  while read -r _k _a _b _rest; do
+    case $_k in Uid:) _u=$_b;; Gid:) _g=$_b;; esac
+  done <"/proc/$1/status"
+  case $_u$_g in ''|*[!0-9]*) return 1;; esac
+  [ -n "$_u" ] && [ -n "$_g" ] && [ "$_u" != 0 ] || return 1
+  if setpriv --reuid="$_u" --regid="$_g" --clear-groups true 2>/dev/null; then
+    set -- setpriv --reuid="$_u" --regid="$_g" --clear-groups
+  elif nsenter -S "$_u" -G "$_g" true 2>/dev/null; then
+    set -- nsenter -S "$_u" -G "$_g"
+  else
+    return 1
+  fi
+  printf '%s' "$_S" | _CS_U=$_u:$_g "$@" sh -s
+  return 0
 }
 _path() { if [ -n "$R" ]; then _res "$1" && printf '%s' "$_P"; else printf '%s' "$1"; fi; }
 _f() {
@@ -292,7 +317,8 @@ impl Probe {
                 let cid = quote(container_id.as_deref().unwrap_or(""));
                 (
                     String::new(),
-                    format!("_target {cid} || {{ _h END; return 0; }}\n"),
+                    // 2: a copy of the probe ran as the target's uid and said END.
+                    format!("_target {cid} || {{ [ $? = 2 ] || _h END; return 0; }}\n"),
                 )
             }
         };
@@ -303,6 +329,12 @@ impl Probe {
             b = quote(&boundary),
             r = quote(&prefix),
         );
+        // From a debug container the probe holds its own text, to run it again as the
+        // target's uid when the kernel denies root its root (see `_drop`).
+        let script = match &opts.root {
+            ProbeRoot::TargetProcess { .. } => format!("_S={}\neval \"$_S\"\n", quote(&script)),
+            _ => script,
+        };
         Probe {
             script,
             boundary,
@@ -492,6 +524,11 @@ impl Probe {
                         }
                         "self" => return Err(ProbeError::NotSharedPid),
                         _ => return Err(ProbeError::TargetNotFound),
+                    }
+                }
+                ("U", Some(uid), Some(gid), false) => {
+                    if let (Ok(uid), Ok(gid)) = (uid.parse(), gid.parse()) {
+                        facts.read_as = Some((uid, gid));
                     }
                 }
                 ("END", None, ..) => saw_end = true,

@@ -269,6 +269,9 @@ pub struct Facts {
     pub files_unavailable: Option<Unavailable>,
     /// The target's process whose root was read, when reached from another container.
     pub target_pid: Option<u32>,
+    /// The uid and gid a root debugger dropped to before reading the target (the kernel
+    /// lets the target's own uid read its root).
+    pub read_as: Option<(u32, u32)>,
 }
 
 impl Facts {
@@ -282,6 +285,7 @@ impl Facts {
             pod,
             files_unavailable: None,
             target_pid: None,
+            read_as: None,
         }
     }
 
