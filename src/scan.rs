@@ -491,6 +491,16 @@ async fn scan_targets(
                     max_output,
                     started: crate::access::exec::Incarnation::of(&t.pod, &t.container),
                 };
+                let scan_time = timeout.unwrap_or(Duration::from_secs(120));
+                // A live debugger of ours for this container: it has no shell, so exec is
+                // not tried again.
+                let skip_exec = methods.contains(&AccessMethod::Debug)
+                    && crate::access::debug::has_live_debugger(
+                        &t.pod,
+                        &t.container,
+                        &debug_opts,
+                        scan_time,
+                    );
                 let debug = DebugAccess {
                     pods,
                     namespace: t.namespace.clone(),
@@ -498,10 +508,12 @@ async fn scan_targets(
                     container: t.container.clone(),
                     opts: debug_opts,
                     max_output,
-                    scan_time: timeout.unwrap_or(Duration::from_secs(120)),
+                    scan_time,
+                    known: Some(t.pod.clone()),
                 };
                 let accesses: Vec<&dyn Access> = methods
                     .iter()
+                    .filter(|m| !(skip_exec && **m == AccessMethod::Exec))
                     .filter_map(|m| match m {
                         AccessMethod::Exec => Some(&exec as &dyn Access),
                         AccessMethod::Debug => Some(&debug as &dyn Access),

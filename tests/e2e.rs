@@ -464,6 +464,7 @@ fn distroless_nonroot_is_scanned_through_a_reused_debug_container() {
         "-o",
         "json",
     ];
+    let existing = ephemeral_names("cinc-demo", "distroless-nonroot");
     let t = std::time::Instant::now();
     let o = scan_debug(&args);
     let first = t.elapsed();
@@ -475,6 +476,11 @@ fn distroless_nonroot_is_scanned_through_a_reused_debug_container() {
         .unwrap()
         .to_string();
     assert!(detail.contains("debug container cinc-scan-"), "{detail}");
+    // The uid is in neither the spec nor the status: the root debugger learns it and reads
+    // the target as that uid, in one container (a new one, or one an earlier run left).
+    assert!(detail.contains("read as uid 65532 gid 65532"), "{detail}");
+    let added = ephemeral_names("cinc-demo", "distroless-nonroot").len() - existing.len();
+    assert_eq!(added, usize::from(detail.contains("(created)")), "{detail}");
     assert_eq!(statuses(control(d, "own-files")), ["passed", "passed"]);
     assert_eq!(statuses(control(d, "own-process")), ["passed"]);
     // The second scan reuses the debug container: the pod gains no ephemeral container.

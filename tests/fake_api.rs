@@ -249,6 +249,7 @@ fn debug_access(client: Client) -> DebugAccess {
         },
         max_output: 1 << 20,
         scan_time: Duration::from_secs(60),
+        known: None,
     }
 }
 

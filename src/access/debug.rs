@@ -21,7 +21,10 @@ use crate::kube::api_message;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DebugProfile {
     /// Mirror the target's uid/gid with nothing extra (restricted-compatible for non-root
-    /// targets, baseline for root ones); learn the uid first when the pod spec does not say
+    /// targets, baseline for root ones). When neither the runtime nor the pod spec says the
+    /// uid, the debugger runs as its image's user; as root it reads the uid from
+    /// `/proc/<pid>/status` and runs the probe as that uid with no capabilities (a second
+    /// container mirrors the uid only where it cannot drop in-process)
     #[default]
     Auto,
     /// Non-root, all capabilities dropped, no privilege escalation, RuntimeDefault seccomp
@@ -169,7 +172,7 @@ pub fn security_context(
                 sc
             }
             Some(id) => restricted(id.uid, id.gid),
-            // Unknown uid: a first container learns it from /proc/<pid>/status.
+            // Unknown uid: the probe learns it from /proc/<pid>/status and drops to it.
             None if demands_non_root(pod, container) => restricted(65534, Some(65534)),
             None => Value::Null,
         },
@@ -299,6 +302,12 @@ fn live_debuggers(
         .collect()
 }
 
+/// Whether a running cinc-scan debug container for this target and image has life left for
+/// a scan: then the target has no shell (it needed one), and exec need not be tried again.
+pub fn has_live_debugger(pod: &Pod, target: &str, opts: &DebugOptions, need: Duration) -> bool {
+    !live_debuggers(pod, target, &opts.image, opts.ttl, need).is_empty()
+}
+
 /// A running cinc-scan debug container for this target, image and security context, with
 /// enough life left for a scan.
 pub fn reusable(
@@ -340,6 +349,8 @@ pub struct DebugAccess {
     pub max_output: u64,
     /// How long one probe may take; a reused container must live at least this long.
     pub scan_time: Duration,
+    /// The pod as the scan found it (read again only when absent).
+    pub known: Option<std::sync::Arc<Pod>>,
 }
 
 impl DebugAccess {
@@ -587,12 +598,18 @@ impl DebugAccess {
     }
 }
 
-fn describe(name: &str, created: bool, pid: Option<u32>) -> String {
+fn describe(name: &str, created: bool, facts: &crate::engine::facts::Facts) -> String {
     let how = if created { "created" } else { "reused" };
-    match pid {
-        Some(p) => format!("debug container {name} ({how}), target pid {p}"),
-        None => format!("debug container {name} ({how})"),
+    let mut s = format!("debug container {name} ({how})");
+    if let Some(p) = facts.target_pid {
+        s.push_str(&format!(", target pid {p}"));
     }
+    if let Some((uid, gid)) = facts.read_as {
+        s.push_str(&format!(
+            ", read as uid {uid} gid {gid} (dropped from root)"
+        ));
+    }
+    s
 }
 
 impl Access for DebugAccess {
@@ -602,9 +619,12 @@ impl Access for DebugAccess {
 
     fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Collected, AccessError>> {
         Box::pin(async move {
-            let pod = self.pods.get(&self.pod).await.map_err(|e| {
-                AccessError::Failed(api_message(&e, "get", "pods", &self.namespace))
-            })?;
+            let pod = match &self.known {
+                Some(pod) => Pod::clone(pod),
+                None => self.pods.get(&self.pod).await.map_err(|e| {
+                    AccessError::Failed(api_message(&e, "get", "pods", &self.namespace))
+                })?,
+            };
             let cid = container_id(&pod, &self.container);
             let who = known_identity(&pod, &self.container);
             let auto_unknown = self.opts.profile == DebugProfile::Auto && who.is_none();
@@ -621,7 +641,7 @@ impl Access for DebugAccess {
                         Ok(facts) => {
                             let detail = format!(
                                 "{}; uid learned by an earlier scan",
-                                describe(&name, false, facts.target_pid)
+                                describe(&name, false, &facts)
                             );
                             return Ok(Collected {
                                 facts,
@@ -638,7 +658,7 @@ impl Access for DebugAccess {
             let (name, created, seen) = self.debugger(&pod, &sc).await?;
             match self.probe_through(&name, plan, cid.clone()).await {
                 Ok(facts) => {
-                    let detail = describe(&name, created, facts.target_pid);
+                    let detail = describe(&name, created, &facts);
                     Ok(Collected {
                         facts,
                         detail: Some(detail),
@@ -666,7 +686,7 @@ impl Access for DebugAccess {
                         .map_err(|e| explain_denied(e, &sc))?;
                     let detail = format!(
                         "{}; learned uid {uid} from /proc/{pid}/status via {name}",
-                        describe(&second, created2, facts.target_pid)
+                        describe(&second, created2, &facts)
                     );
                     Ok(Collected {
                         facts,
@@ -821,6 +841,22 @@ mod tests {
             Some("cinc-scan-aaaaa")
         );
         assert_eq!(reusable(&p, "other", "busybox", &sc, ttl, need), None);
+        let opts = |image: &str, ttl| DebugOptions {
+            image: image.into(),
+            pull_policy: "Never".into(),
+            ttl,
+            profile: DebugProfile::Auto,
+            start_timeout: Duration::from_secs(30),
+        };
+        assert!(has_live_debugger(&p, "app", &opts("busybox", ttl), need));
+        assert!(!has_live_debugger(&p, "other", &opts("busybox", ttl), need));
+        assert!(!has_live_debugger(&p, "app", &opts("alpine", ttl), need));
+        assert!(!has_live_debugger(
+            &p,
+            "app",
+            &opts("busybox", Duration::from_secs(100)),
+            need
+        ));
         assert_eq!(reusable(&p, "app", "alpine", &sc, ttl, need), None);
         assert_eq!(
             reusable(&p, "app", "busybox", &restricted(2000, None), ttl, need),
