@@ -6,6 +6,8 @@ use std::io::{self, Read};
 #[cfg(unix)]
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex};
 
 use crate::engine::facts::{Facts, FileFact, FileWant, ProbePlan, Stat, Unavailable, WalkFact};
 use crate::engine::profile::WalkSpec;
@@ -191,11 +193,95 @@ fn glob(root: &Path, pattern: &str) -> io::Result<Vec<String>> {
     Ok(out)
 }
 
-/// Walk the trees of `spec`, handing each entry to the selectors as it is read: memory holds
-/// the directories still to list, never the entries.
+/// A directory still to list: its container and host paths, its depth, and the device of
+/// its walk's start (`find -xdev` lists other filesystems but does not enter them).
+struct Dir {
+    path: String,
+    host: PathBuf,
+    depth: u32,
+    device: u64,
+}
+
+/// What the walker threads share: the directories still to list and the entry budget.
+struct Shared {
+    queue: Mutex<Queue>,
+    wake: Condvar,
+    taken: AtomicU64,
+    stop: AtomicBool,
+}
+
+struct Queue {
+    dirs: Vec<Dir>,
+    /// Threads listing a directory (which may add more).
+    busy: usize,
+}
+
+impl Shared {
+    /// Count one entry against `max_entries`; `false` (and every thread stops) past it.
+    fn take(&self, max: u64) -> bool {
+        if self.taken.fetch_add(1, Ordering::Relaxed) < max {
+            return true;
+        }
+        self.stop.store(true, Ordering::Relaxed);
+        // Under the lock, so that no thread is between its check of `stop` and its wait.
+        let _queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        self.wake.notify_all();
+        false
+    }
+
+    /// The next directory to list, after handing over the children of the last one; `None`
+    /// once no directory is left and no thread is listing one, or the budget ran out.
+    fn next(&self, children: &mut Vec<Dir>, was_busy: bool) -> Option<Dir> {
+        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        if was_busy {
+            q.busy -= 1;
+        }
+        if !children.is_empty() {
+            q.dirs.append(children);
+            self.wake.notify_all();
+        }
+        loop {
+            if self.stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            if let Some(d) = q.dirs.pop() {
+                q.busy += 1;
+                return Some(d);
+            }
+            if q.busy == 0 {
+                self.wake.notify_all();
+                return None;
+            }
+            q = self.wake.wait(q).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// How many threads list directories: stat calls dominate a walk and run in parallel in the
+/// kernel; more than a few only contend on the same disks and locks.
+fn walker_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// Walk like `find START -xdev` (pseudo filesystems pruned, symlinks not followed), giving
+/// each entry with its `lstat` to the selectors. Directories are listed by a few threads,
+/// each with its own collector; the collectors are merged at the end, and what they keep
+/// does not depend on the order (see [`WalkCollector`]). Memory holds the directories still
+/// to list and the kept matches, never the entries.
 pub fn walk(root: &Path, spec: &WalkSpec, selectors: &[Selector]) -> WalkFact {
+    let max = u64::from(spec.max_entries);
     let mut out = WalkCollector::new(spec, selectors);
-    'starts: for start in &spec.paths {
+    let shared = Shared {
+        queue: Mutex::new(Queue {
+            dirs: Vec::new(),
+            busy: 0,
+        }),
+        wake: Condvar::new(),
+        taken: AtomicU64::new(0),
+        stop: AtomicBool::new(false),
+    };
+    let mut dirs = Vec::new();
+    for start in &spec.paths {
         let Ok(start) = resolve(root, start) else {
             out.unreadable(|| format!("{start}: {LOOP_MESSAGE}"));
             continue;
@@ -208,61 +294,93 @@ pub fn walk(root: &Path, spec: &WalkSpec, selectors: &[Selector]) -> WalkFact {
         let Ok(meta) = fs::symlink_metadata(&host) else {
             continue;
         };
-        if !out.wants_more() {
-            out.set_truncated();
+        if !shared.take(max) {
             break;
         }
         out.push(&start, &stat_of(&meta));
-        if !meta.is_dir() {
+        if meta.is_dir() {
+            dirs.push(Dir {
+                path: start,
+                host,
+                depth: 0,
+                device: meta.dev(),
+            });
+        }
+    }
+    dirs.reverse();
+    shared.queue.lock().unwrap_or_else(|e| e.into_inner()).dirs = dirs;
+    let threads = walker_threads();
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads)
+            .map(|_| scope.spawn(|| list_dirs(&shared, spec, selectors)))
+            .collect();
+        out.absorb(list_dirs(&shared, spec, selectors));
+        for h in helpers {
+            match h.join() {
+                Ok(part) => out.absorb(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    if shared.stop.load(Ordering::Relaxed) {
+        out.set_truncated();
+    }
+    out.finish()
+}
+
+/// One walker thread: list directories from the queue until none is left.
+fn list_dirs<'a>(shared: &Shared, spec: &WalkSpec, selectors: &'a [Selector]) -> WalkCollector<'a> {
+    let max = u64::from(spec.max_entries);
+    let mut out = WalkCollector::new(spec, selectors);
+    let mut children = Vec::new();
+    let mut busy = false;
+    while let Some(dir) = shared.next(&mut children, busy) {
+        busy = true;
+        if dir.depth >= spec.max_depth {
             continue;
         }
-        let device = meta.dev();
-        // Directories still to list: (container path, host path, depth).
-        let mut dirs = vec![(start, host, 0u32)];
-        while let Some((path, host, depth)) = dirs.pop() {
-            if depth >= spec.max_depth {
+        let entries = match fs::read_dir(&dir.host) {
+            Ok(c) => c,
+            Err(e) => {
+                out.unreadable(|| format!("{}: {e}", dir.path));
                 continue;
             }
-            let children = match fs::read_dir(&host) {
-                Ok(c) => c,
-                Err(e) => {
-                    out.unreadable(|| format!("{path}: {e}"));
-                    continue;
-                }
+        };
+        let base = dir.path.trim_end_matches('/');
+        for child in entries {
+            let Ok(child) = child else {
+                out.unreadable(|| format!("{}: cannot list", dir.path));
+                continue;
             };
-            let base = path.trim_end_matches('/');
-            for child in children {
-                let Ok(child) = child else {
-                    out.unreadable(|| format!("{path}: cannot list"));
-                    continue;
-                };
-                let name = child.file_name();
-                let name = name.to_string_lossy();
-                let mut cpath = String::with_capacity(base.len() + 1 + name.len());
-                cpath.push_str(base);
-                cpath.push('/');
-                cpath.push_str(&name);
-                if PSEUDO_FS.contains(&cpath.as_str()) {
-                    continue;
-                }
-                match child.metadata() {
-                    Ok(m) => {
-                        if !out.wants_more() {
-                            out.set_truncated();
-                            break 'starts;
-                        }
-                        out.push(&cpath, &stat_of(&m));
-                        // Like `find -xdev`: other filesystems are listed, not entered.
-                        if m.is_dir() && m.dev() == device {
-                            dirs.push((cpath, child.path(), depth + 1));
-                        }
+            let name = child.file_name();
+            let name = name.to_string_lossy();
+            let mut cpath = String::with_capacity(base.len() + 1 + name.len());
+            cpath.push_str(base);
+            cpath.push('/');
+            cpath.push_str(&name);
+            if PSEUDO_FS.contains(&cpath.as_str()) {
+                continue;
+            }
+            match child.metadata() {
+                Ok(m) => {
+                    if !shared.take(max) {
+                        return out;
                     }
-                    Err(e) => out.unreadable(|| format!("{cpath}: {e}")),
+                    out.push(&cpath, &stat_of(&m));
+                    if m.is_dir() && m.dev() == dir.device {
+                        children.push(Dir {
+                            path: cpath,
+                            host: child.path(),
+                            depth: dir.depth + 1,
+                            device: dir.device,
+                        });
+                    }
                 }
+                Err(e) => out.unreadable(|| format!("{cpath}: {e}")),
             }
         }
     }
-    out.finish()
+    out
 }
 
 /// Gather every fact of the plan from the tree under `root`.
@@ -436,5 +554,50 @@ mod tests {
             &all,
         );
         assert!(kept(&shallow).iter().all(|p| p.matches('/').count() <= 1));
+    }
+
+    #[test]
+    fn a_walk_shared_by_threads_sees_every_entry_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut want = vec!["/".to_string()];
+        for d in 0..40 {
+            let sub = format!("d{d:02}/e{}", d % 3);
+            fs::create_dir_all(root.join(&sub)).unwrap();
+            want.push(format!("/d{d:02}"));
+            want.push(format!("/{sub}"));
+            for f in 0..50 {
+                fs::write(root.join(format!("{sub}/f{f:02}")), "").unwrap();
+                want.push(format!("/{sub}/f{f:02}"));
+            }
+        }
+        want.sort();
+        let spec = WalkSpec {
+            paths: vec!["/".into()],
+            max_depth: 64,
+            max_entries: 100_000,
+        };
+        let all = [Selector::new(None)];
+        for _ in 0..3 {
+            let w = walk(root, &spec, &all);
+            assert_eq!(w.entries, want.len() as u64);
+            assert!(!w.truncated);
+            let kept: Vec<&str> = w.selections["all"]
+                .kept
+                .iter()
+                .map(|e| e.path.as_str())
+                .collect();
+            assert_eq!(kept, want);
+        }
+        let cut = walk(
+            root,
+            &WalkSpec {
+                max_entries: 500,
+                ..spec
+            },
+            &all,
+        );
+        assert!(cut.truncated);
+        assert_eq!(cut.entries, 500);
     }
 }
