@@ -82,6 +82,16 @@ fn run_probe(shell: &Path, path_env: &str, root: &Path, plan: &ProbePlan) -> (Fa
     let facts = probe
         .parse(&out.stdout, &out.stderr)
         .unwrap_or_else(|e| panic!("{e}\nstderr: {stderr}"));
+    // Read as it arrives from an exec stream, in pieces of any size, the output gives the
+    // same facts: records and walk batches split anywhere are put together again.
+    for size in [1, 7, 100, 4096, 65536] {
+        let mut stream = probe.stream();
+        for piece in out.stdout.chunks(size) {
+            stream.feed(piece).unwrap();
+        }
+        let streamed = stream.finish(&out.stderr).unwrap();
+        assert_eq!(streamed, facts, "read in pieces of {size} bytes");
+    }
     (facts, stderr)
 }
 

@@ -57,11 +57,13 @@ impl Incarnation {
     }
 }
 
-/// What came back from running a script.
+/// What came back from running a script (stdout went to the caller as it arrived).
 pub struct ExecOutput {
-    pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
 }
+
+/// Takes stdout as it arrives; an error ends the exec.
+pub type StdoutSink<'s> = dyn FnMut(&[u8]) -> Result<(), AccessError> + Send + 's;
 
 /// The most one probe run may send back on stdout and stderr (derived from its plan).
 #[derive(Debug, Clone, Copy)]
@@ -103,7 +105,9 @@ pub const EXEC_RETRIES: u32 = 2;
 /// when the task ends, also on a WebSocket error that leaves the pipes open) are watched
 /// together; silence on the connection is bounded by the client's stream idle timeout. A
 /// stream that ends without an exit status is [`AccessError::Transient`], never a result.
-/// Output beyond `caps` is an error.
+/// Output beyond `caps` is an error. Stdout after the ready line goes to `on_stdout` as it
+/// arrives, so the caller decides what to keep.
+#[allow(clippy::too_many_arguments)]
 pub async fn run_script(
     pods: &Api<Pod>,
     namespace: &str,
@@ -112,6 +116,7 @@ pub async fn run_script(
     shell: &str,
     script: &str,
     caps: OutputCaps,
+    on_stdout: &mut StdoutSink<'_>,
 ) -> Result<ExecOutput, AccessError> {
     let ready = String::from_utf8_lossy(READY.strip_suffix(b"\n").unwrap_or(READY)).into_owned();
     let bootstrap = format!("echo {ready}; exec {shell} -s");
@@ -145,7 +150,9 @@ pub async fn run_script(
     let mut status_rx = process
         .take_status()
         .ok_or_else(|| AccessError::Failed("exec gave no status".into()))?;
+    // Stdout until the ready line was checked; after it, stdout goes to `on_stdout`.
     let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut total: u64 = 0;
     let (mut obuf, mut ebuf) = (vec![0u8; 16 * 1024], vec![0u8; 4 * 1024]);
     let (mut out_open, mut err_open) = (true, true);
     let mut ready_checked = false;
@@ -166,11 +173,15 @@ pub async fn run_script(
             r = stdout.read(&mut obuf), if out_open => match r {
                 Ok(0) | Err(_) => out_open = false,
                 Ok(n) => {
-                    out.extend_from_slice(&obuf[..n]);
-                    if out.len() as u64 > caps.stdout.saturating_add(READY.len() as u64) {
+                    total += n as u64;
+                    if total > caps.stdout.saturating_add(READY.len() as u64) {
                         return Err(over("stdout", caps.stdout));
                     }
-                    if !ready_checked && out.len() >= READY.len() {
+                    if ready_checked {
+                        on_stdout(&obuf[..n])?;
+                    } else {
+                    out.extend_from_slice(&obuf[..n]);
+                    if out.len() >= READY.len() {
                         ready_checked = true;
                         if out.starts_with(READY) {
                             out.drain(..READY.len());
@@ -184,6 +195,9 @@ pub async fn run_script(
                             // Not our shell talking: send nothing, close stdin so it ends.
                             drop(stdin.take());
                         }
+                        on_stdout(&out)?;
+                        out = Vec::new();
+                    }
                     }
                 }
             },
@@ -228,7 +242,7 @@ pub async fn run_script(
             ", output pipes left open"
         };
         tracing::trace!(target: "cinc_scan::exec",
-            "{namespace}/{pod}/{container}: stream cut after {} bytes of stdout: {why}{pipes}", out.len());
+            "{namespace}/{pod}/{container}: stream cut after {total} bytes of stdout: {why}{pipes}");
         return Err(AccessError::Transient(format!(
             "the exec stream was cut before the probe finished ({why})"
         )));
@@ -253,10 +267,10 @@ pub async fn run_script(
             }
         }
     }
-    Ok(ExecOutput {
-        stdout: out,
-        stderr: err,
-    })
+    if !out.is_empty() {
+        on_stdout(&out)?;
+    }
+    Ok(ExecOutput { stderr: err })
 }
 
 /// The cause of a failed exec stream in a few words.
@@ -286,13 +300,20 @@ pub async fn run_probe(
     let caps = probe.output_caps();
     let mut attempt = 0;
     loop {
-        let result = run_script(pods, namespace, pod, container, shell, &probe.script, caps)
-            .await
-            .and_then(|out| {
-                probe
-                    .parse(&out.stdout, &out.stderr)
-                    .map_err(AccessError::from)
-            });
+        // Parsed as it arrives: a walk's entries are never all in memory at once.
+        let mut stream = probe.stream();
+        let ran = run_script(
+            pods,
+            namespace,
+            pod,
+            container,
+            shell,
+            &probe.script,
+            caps,
+            &mut |chunk| stream.feed(chunk).map_err(AccessError::from),
+        )
+        .await;
+        let result = ran.and_then(|out| stream.finish(&out.stderr).map_err(AccessError::from));
         let err = match result {
             Ok(facts) => return Ok(facts),
             Err(e) => e,

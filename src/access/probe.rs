@@ -357,6 +357,36 @@ impl Probe {
     /// probe did not ask for are ignored, and no count or length it prints sizes an allocation
     /// before it is checked against a cap ([`ProbeError::OverCap`]).
     pub fn parse(&self, stdout: &[u8], stderr: &[u8]) -> Result<Facts, ProbeError> {
+        let mut stream = self.stream();
+        stream.feed(stdout)?;
+        stream.finish(stderr)
+    }
+
+    /// A parser for the probe's stdout as it arrives (see [`ProbeStream`]).
+    pub fn stream(&self) -> ProbeStream<'_> {
+        let mut marker = Vec::with_capacity(self.boundary.len() + 2);
+        marker.push(b'\n');
+        marker.extend_from_slice(self.boundary.as_bytes());
+        marker.push(b' ');
+        ProbeStream {
+            probe: self,
+            marker: memmem::Finder::new(&marker).into_owned(),
+            buf: Vec::new(),
+            searched: 0,
+            kept: Vec::new(),
+            walk: None,
+            walks: Vec::new(),
+            prefix: self.prefix.clone(),
+        }
+    }
+
+    /// The records other than walks, with the walks the stream parsed.
+    fn parse_records(
+        &self,
+        stdout: &[u8],
+        stderr: &[u8],
+        walks: Vec<(&str, WalkFact)>,
+    ) -> Result<Facts, ProbeError> {
         let mut facts = Facts::new(
             Err(Unavailable::skip("the main process was not found")),
             Err(Unavailable::skip("pod spec not available")),
@@ -443,23 +473,6 @@ impl Probe {
                     }
                     list.push((sub, String::from_utf8_lossy(body).into_owned()));
                 }
-                ("W", Some(id), None, _) => {
-                    let Some((id, (spec, selectors))) = self.walks.get_key_value(id) else {
-                        continue;
-                    };
-                    let mut walk = parse_walk(id, body, &prefix, spec, selectors)?;
-                    if let Some((count, example)) = unreadable.get(id.as_str()) {
-                        walk.unreadable = *count;
-                        walk.unreadable_example = example.as_ref().map(|e| {
-                            if prefix.is_empty() {
-                                e.clone()
-                            } else {
-                                e.replace(&prefix, "")
-                            }
-                        });
-                    }
-                    facts.walks.insert(spec.clone(), Ok(walk));
-                }
                 ("P", None, ..) => {}
                 ("p", Some(pid), None, _) => {
                     if proc_stat.len() >= MAX_PROCESSES {
@@ -534,6 +547,22 @@ impl Probe {
                 ("END", None, ..) => saw_end = true,
                 _ => {}
             }
+        }
+        for (id, mut walk) in walks {
+            let Some((spec, _)) = self.walks.get(id) else {
+                continue;
+            };
+            if let Some((count, example)) = unreadable.get(id) {
+                walk.unreadable = *count;
+                walk.unreadable_example = example.as_ref().map(|e| {
+                    if prefix.is_empty() {
+                        e.clone()
+                    } else {
+                        e.replace(&prefix, "")
+                    }
+                });
+            }
+            facts.walks.insert(spec.clone(), Ok(walk));
         }
         if !saw_end {
             let err = String::from_utf8_lossy(tail(stderr, 4096));
@@ -675,6 +704,148 @@ impl Probe {
     }
 }
 
+/// The probe's stdout, parsed as it arrives: each walk record is handed to its selectors
+/// batch by batch and dropped, so a walk of millions of entries costs one batch of memory;
+/// the other records (each small and capped) are kept for the end.
+pub struct ProbeStream<'p> {
+    probe: &'p Probe,
+    /// `\n<boundary> `, which starts every record.
+    marker: memmem::Finder<'static>,
+    /// Bytes not yet handled: the start of a record, or the rest of a walk's body.
+    buf: Vec<u8>,
+    /// How much of `buf` is known to hold no marker start.
+    searched: usize,
+    /// The records other than walks, each with its marker.
+    kept: Vec<u8>,
+    /// The walk whose body is arriving.
+    walk: Option<WalkParser<'p>>,
+    walks: Vec<(&'p str, WalkFact)>,
+    /// Where the target's root is, once its `T` record said.
+    prefix: String,
+}
+
+impl<'p> ProbeStream<'p> {
+    /// The next marker in `buf`, searching only what was not searched before.
+    fn next_marker(&mut self, from: usize) -> Option<usize> {
+        let start = self.searched.max(from);
+        match self.marker.find(&self.buf[start..]) {
+            Some(i) => Some(start + i),
+            None => {
+                self.searched = self
+                    .buf
+                    .len()
+                    .saturating_sub(self.marker.needle().len() - 1)
+                    .max(from);
+                None
+            }
+        }
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.buf.drain(..n);
+        self.searched = self.searched.saturating_sub(n);
+    }
+
+    /// Take the next piece of stdout.
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<(), ProbeError> {
+        self.buf.extend_from_slice(chunk);
+        self.advance(false)
+    }
+
+    fn advance(&mut self, last: bool) -> Result<(), ProbeError> {
+        loop {
+            if self.walk.is_some() {
+                let end = self.next_marker(0);
+                let done = end.is_some() || last;
+                // Without a marker yet, the last bytes may be the start of one: not walk bytes.
+                let body = match end {
+                    Some(e) => e,
+                    None if last => self.buf.len(),
+                    None => self
+                        .buf
+                        .len()
+                        .saturating_sub(self.marker.needle().len() - 1),
+                };
+                let walk = self.walk.as_mut().expect("a walk is being read");
+                let walk_id = walk.id;
+                let used = walk.feed(&self.buf[..body], &self.prefix, done)?;
+                if done {
+                    let walk = self.walk.take().expect("a walk is being read");
+                    self.walks.push((walk_id, walk.finish()));
+                    self.consume(body);
+                    if end.is_none() {
+                        return Ok(());
+                    }
+                    continue;
+                }
+                if used > 0 {
+                    self.consume(used);
+                }
+                return Ok(());
+            }
+            // Outside a walk `buf` starts at a marker, except before the first record: bytes
+            // before it are not a record.
+            let head_start = self.marker.needle().len();
+            if !self.buf.starts_with(self.marker.needle()) {
+                match self.next_marker(0) {
+                    Some(at) => self.consume(at),
+                    None => {
+                        let n = self.buf.len().saturating_sub(head_start);
+                        self.consume(n);
+                        return Ok(());
+                    }
+                }
+                continue;
+            }
+            let Some(nl) = memchr::memchr(b'\n', &self.buf[head_start..]) else {
+                if self.buf.len() - head_start > MAX_NAME || last {
+                    // A header line longer than any the probe prints: it and the rest are
+                    // kept for the record parser, which ignores what it does not know.
+                    self.kept.append(&mut self.buf);
+                    self.searched = 0;
+                }
+                return Ok(());
+            };
+            let header = &self.buf[head_start..head_start + nl];
+            let mut words = header.split(|b| *b == b' ');
+            let kind = words.next().unwrap_or_default();
+            let id = words.next().and_then(|w| std::str::from_utf8(w).ok());
+            let walk = match (kind, id, words.next()) {
+                (b"W", Some(id), None) => self.probe.walks.get_key_value(id),
+                _ => None,
+            };
+            if let Some((id, (spec, selectors))) = walk {
+                self.walk = Some(WalkParser::new(id, spec, selectors));
+                self.consume(head_start + nl + 1);
+                continue;
+            }
+            if kind == b"T" {
+                if let (Some(pid), Some(b"ok")) = (id, words.next()) {
+                    self.prefix = format!("/proc/{pid}/root");
+                }
+            }
+            let end = match self.next_marker(1) {
+                Some(e) => e,
+                None if last => self.buf.len(),
+                None => return Ok(()),
+            };
+            self.kept.extend_from_slice(&self.buf[..end]);
+            self.consume(end);
+            if self.buf.is_empty() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The end of stdout: parse what was kept, with the walks, and stderr.
+    pub fn finish(mut self, stderr: &[u8]) -> Result<Facts, ProbeError> {
+        self.advance(true)?;
+        let kept = std::mem::take(&mut self.kept);
+        let walks = std::mem::take(&mut self.walks);
+        self.probe.parse_records(&kept, stderr, walks)
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ProbeError {
     #[error("the probe stopped before it finished (stderr: {0})")]
@@ -743,6 +914,9 @@ const TOOLS: [&str; 4] = ["stat", "find", "xargs", "head"];
 /// most its command buffer (128 KiB in GNU and busybox) per batch, so a batch never holds more
 /// than 64 Ki names; file content is cut by `head -c` at the plan's cap.
 pub const MAX_BATCH: u64 = 1 << 17;
+/// One walk batch in bytes: its names fill at most one `xargs` command buffer (128 KiB), and
+/// its stat lines are short; a batch this long is not the probe's.
+pub const MAX_BATCH_BYTES: usize = 16 << 20;
 /// Matches kept per `files` pattern.
 pub const MAX_GLOB_MATCHES: usize = 10_000;
 /// Processes visible from the probe.
@@ -796,32 +970,90 @@ impl<'a> Iterator for Records<'a> {
     }
 }
 
-/// Batches of `S n`, n stat lines (after an optional `R` restart), then n NUL-ended names,
-/// handed to the walk's selectors one entry at a time: no entry is stored unless it matches.
-fn parse_walk(
-    id: &str,
-    body: &[u8],
-    prefix: &str,
-    spec: &WalkSpec,
-    selectors: &[Selector],
-) -> Result<WalkFact, ProbeError> {
-    let mut out = WalkCollector::new(spec, selectors);
-    let mut pos = 0;
-    let mut name_bytes: u64 = 0;
-    let line_at = |pos: usize| -> Option<(&[u8], usize)> {
-        let rest = body.get(pos..)?;
-        let nl = memchr::memchr(b'\n', rest)?;
-        Some((&rest[..nl], pos + nl + 1))
-    };
-    let mut complete = true;
-    'batches: while pos < body.len() && out.wants_more() {
-        let count = line_at(pos).and_then(|(line, next)| {
-            let n = std::str::from_utf8(line.strip_prefix(b"S ")?).ok()?;
-            Some((n.parse::<u64>().ok().unwrap_or(u64::MAX), next))
-        });
-        let Some((n, next)) = count else {
-            complete = false;
-            break;
+/// One walk's record, parsed as it arrives: batches of `S n`, n stat lines (after an optional
+/// `R` restart), then n NUL-ended names, handed to the walk's selectors one entry at a time.
+/// No entry is stored unless it matches, and no batch is kept once parsed.
+struct WalkParser<'a> {
+    id: &'a str,
+    spec: &'a WalkSpec,
+    out: WalkCollector<'a>,
+    name_bytes: u64,
+    /// Bytes that did not form a batch, or were left after the entry bound: the walk was cut.
+    cut: bool,
+}
+
+/// What one look at a walk's bytes found.
+enum Batch {
+    /// A whole batch, this many bytes long, was handed to the selectors.
+    Parsed(usize),
+    /// The bytes end inside a batch.
+    Partial,
+}
+
+impl<'a> WalkParser<'a> {
+    fn new(id: &'a str, spec: &'a WalkSpec, selectors: &'a [Selector]) -> WalkParser<'a> {
+        WalkParser {
+            id,
+            spec,
+            out: WalkCollector::new(spec, selectors),
+            name_bytes: 0,
+            cut: false,
+        }
+    }
+
+    /// Parse the whole batches at the start of `body`, and return how many bytes they took;
+    /// with `last`, `body` is the rest of the record and whatever is left over cuts the walk.
+    fn feed(&mut self, body: &[u8], prefix: &str, last: bool) -> Result<usize, ProbeError> {
+        if self.cut {
+            return Ok(body.len());
+        }
+        let mut pos = 0;
+        while pos < body.len() {
+            if !self.out.wants_more() {
+                // Past the entry bound: the rest is not read, and the walk is cut.
+                self.cut = true;
+                return Ok(body.len());
+            }
+            match self.batch(&body[pos..], prefix)? {
+                Batch::Parsed(n) => pos += n,
+                Batch::Partial => {
+                    if last {
+                        self.cut = true;
+                        return Ok(body.len());
+                    }
+                    if body.len() - pos > MAX_BATCH_BYTES {
+                        return Err(ProbeError::OverCap {
+                            what: format!(
+                                "walk {} sent a batch of more than {MAX_BATCH_BYTES} bytes",
+                                self.id
+                            ),
+                            cap: MAX_BATCH_BYTES as u64,
+                        });
+                    }
+                    break;
+                }
+            }
+        }
+        Ok(pos)
+    }
+
+    fn batch(&mut self, body: &[u8], prefix: &str) -> Result<Batch, ProbeError> {
+        let line_at = |pos: usize| -> Option<(&[u8], usize)> {
+            let rest = body.get(pos..)?;
+            let nl = memchr::memchr(b'\n', rest)?;
+            Some((&rest[..nl], pos + nl + 1))
+        };
+        let Some((line, next)) = line_at(0) else {
+            return Ok(Batch::Partial);
+        };
+        let Some(n) = line
+            .strip_prefix(b"S ")
+            .and_then(|n| std::str::from_utf8(n).ok())
+            .map(|n| n.parse::<u64>().ok().unwrap_or(u64::MAX))
+        else {
+            // Not a batch: nothing more of this walk can be read.
+            self.cut = true;
+            return Ok(Batch::Parsed(body.len()));
         };
         if n > MAX_BATCH {
             let shown = if n == u64::MAX {
@@ -830,18 +1062,17 @@ fn parse_walk(
                 n.to_string()
             };
             return Err(ProbeError::OverCap {
-                what: format!("walk {id} sent a batch of {shown} entries"),
+                what: format!("walk {} sent a batch of {shown} entries", self.id),
                 cap: MAX_BATCH,
             });
         }
-        pos = next;
+        let mut pos = next;
         // The stat lines that count are those after the last restart; the names follow them.
         let mut stats_at = pos;
         let mut seen = 0;
         while seen < n {
             let Some((line, next)) = line_at(pos) else {
-                complete = false;
-                break 'batches;
+                return Ok(Batch::Partial);
             };
             pos = next;
             if line == b"R" {
@@ -851,27 +1082,33 @@ fn parse_walk(
                 seen += 1;
             }
         }
+        // The names must all be here before any entry is handed on, so that a batch is
+        // parsed once, whole.
+        let mut end_of_names = pos;
+        for _ in 0..n {
+            let rest = &body[end_of_names..];
+            let Some(end) = memchr::memchr(0, rest) else {
+                if rest.len() > MAX_NAME {
+                    return Err(self.long_name(rest.len()));
+                }
+                return Ok(Batch::Partial);
+            };
+            if end > MAX_NAME {
+                return Err(self.long_name(end));
+            }
+            end_of_names += end + 1;
+        }
         let mut stat_at = stats_at;
         for _ in 0..n {
             let Some((line, next)) = line_at(stat_at) else {
-                complete = false;
-                break 'batches;
+                unreachable!("the stat lines were counted above")
             };
             stat_at = next;
             let rest = &body[pos..];
-            let Some(end) = memchr::memchr(0, rest) else {
-                complete = false;
-                break 'batches;
-            };
-            if end > MAX_NAME {
-                return Err(ProbeError::OverCap {
-                    what: format!("walk {id} sent a name of {end} bytes"),
-                    cap: MAX_NAME as u64,
-                });
-            }
+            let end = memchr::memchr(0, rest).expect("the names were found above");
             let raw = &rest[..end];
             pos += end + 1;
-            name_bytes += end as u64 + 1;
+            self.name_bytes += end as u64 + 1;
             let Some(stat) = parse_stat(line) else {
                 continue;
             };
@@ -883,14 +1120,39 @@ fn parse_walk(
             } else {
                 normalize(path)
             };
-            out.push(&path, &stat);
+            self.out.push(&path, &stat);
+        }
+        Ok(Batch::Parsed(pos))
+    }
+
+    fn long_name(&self, len: usize) -> ProbeError {
+        ProbeError::OverCap {
+            what: format!("walk {} sent a name of {len} bytes", self.id),
+            cap: MAX_NAME as u64,
         }
     }
-    // A cut walk can fail but never pass: bytes that do not form a batch, or the byte cap.
-    if !complete || pos < body.len() || name_bytes + 4096 >= walk_byte_cap(spec) {
-        out.set_truncated();
+
+    /// A cut walk can fail but never pass: bytes that do not form a batch, or the byte cap.
+    fn finish(mut self) -> WalkFact {
+        if self.cut || self.name_bytes + 4096 >= walk_byte_cap(self.spec) {
+            self.out.set_truncated();
+        }
+        self.out.finish()
     }
-    Ok(out.finish())
+}
+
+/// A whole walk record at once (tests, and the parser's own checks).
+#[cfg(test)]
+fn parse_walk(
+    id: &str,
+    body: &[u8],
+    prefix: &str,
+    spec: &WalkSpec,
+    selectors: &[Selector],
+) -> Result<WalkFact, ProbeError> {
+    let mut walk = WalkParser::new(id, spec, selectors);
+    walk.feed(body, prefix, true)?;
+    Ok(walk.finish())
 }
 
 /// How many bytes of NUL-separated names a walk may send: bounded by its entry limit.
@@ -1054,6 +1316,63 @@ mod tests {
             out.extend_from_slice(body);
         }
         out
+    }
+
+    #[test]
+    fn a_walk_read_as_it_arrives_holds_one_batch_not_the_walk() {
+        let p = probe_for(
+            "      - {resource: walk, paths: [/], where: {field: world_writable, equals: true}, expect: [{empty: true}]}\n",
+        );
+        let id = p.walks.keys().next().unwrap().clone();
+        // 300,000 entries in batches of 1,000 names, as xargs sends them; every 7th is
+        // world-writable.
+        let mut body = Vec::new();
+        for b in 0..300 {
+            body.extend_from_slice(b"S 1000\n");
+            for i in 0..1000 {
+                let mode = if (b * 1000 + i) % 7 == 0 {
+                    "81b6"
+                } else {
+                    "81a4"
+                };
+                body.extend_from_slice(format!("{mode} 0 0 1\n").as_bytes());
+            }
+            for i in 0..1000 {
+                body.extend_from_slice(format!("/srv/d{b:03}/file-{i:04}\0").as_bytes());
+            }
+        }
+        let head = format!("W {id}");
+        let v: (&str, &[u8]) = ("V 1 stat=1 find=1 xargs=1 head=1", b"");
+        let out = forged(&p, &[v, (head.as_str(), &body), ("END", b"")]);
+        let whole = p.parse(&out, b"").unwrap();
+        let mut stream = p.stream();
+        let mut most = 0;
+        for piece in out.chunks(64 << 10) {
+            stream.feed(piece).unwrap();
+            most = most.max(stream.buf.len());
+        }
+        let streamed = stream.finish(b"").unwrap();
+        assert_eq!(streamed, whole);
+        let walk = streamed.walks.values().next().unwrap().as_ref().unwrap();
+        assert_eq!(walk.entries, 300_000);
+        assert!(!walk.truncated);
+        let hits = walk.selections.values().next().unwrap();
+        assert_eq!(hits.matched, 300_000 / 7 + 1);
+        // The walk sent about 9 MB; the stream never held more than a batch and a piece.
+        assert!(body.len() > 8 << 20);
+        assert!(most < 200 << 10, "held {most} bytes");
+        // Split anywhere, even a byte at a time, the hostile batches read the same.
+        let hostile = b"S 3\n41ed 0 0 4096\nR\n41ed 0 0 4096\n81a4 0 0 5\n- - - -\n/\0/a\nS 9\n81a4 0 0 1\0/gone\0S 1\n81ed 1 1 2\n/x\0junk";
+        let out = forged(&p, &[v, (head.as_str(), hostile), ("END", b"")]);
+        let whole = p.parse(&out, b"").unwrap();
+        let mut stream = p.stream();
+        for byte in out.chunks(1) {
+            stream.feed(byte).unwrap();
+        }
+        assert_eq!(stream.finish(b"").unwrap(), whole);
+        let walk = whole.walks.values().next().unwrap().as_ref().unwrap();
+        assert_eq!(walk.entries, 3);
+        assert!(walk.truncated, "the junk after the batches cuts the walk");
     }
 
     #[test]
