@@ -178,8 +178,10 @@ pub struct WalkFact {
 
 /// The value a walk entry has for matchers.
 pub fn entry_value(e: &WalkEntry) -> Value {
+    let mut fields = Fields::new();
+    fields.set(&e.path, &e.stat);
     let mut v = EntryValue::new();
-    v.set(&e.path, &e.stat);
+    v.set(&fields);
     v.value
 }
 
@@ -190,51 +192,23 @@ struct EntryValue {
 
 impl EntryValue {
     fn new() -> EntryValue {
-        let mut map = Map::new();
-        for key in ["path", "name", "type"] {
-            map.insert(key.into(), Value::String(String::with_capacity(64)));
-        }
-        for key in ["mode", "uid", "gid", "size"] {
-            map.insert(key.into(), Value::from(0));
-        }
-        for key in ["setuid", "setgid", "sticky", "world_writable"] {
-            map.insert(key.into(), Value::Bool(false));
-        }
+        let map: Map<String, Value> = FIELDS
+            .iter()
+            .map(|k| (k.to_string(), Value::Null))
+            .collect();
         EntryValue {
             value: Value::Object(map),
         }
     }
 
-    fn set(&mut self, path: &str, stat: &Stat) {
+    /// The same fields as `fields`, as one JSON object.
+    fn set(&mut self, fields: &Fields) {
         let Value::Object(map) = &mut self.value else {
             unreachable!("an entry value is an object")
         };
-        let m = stat.mode;
-        let name = path.rsplit('/').next().unwrap_or(path);
-        for (key, text) in [("path", path), ("name", name), ("type", stat.kind.name())] {
-            if let Some(Value::String(s)) = map.get_mut(key) {
-                s.clear();
-                s.push_str(text);
-            }
-        }
-        for (key, n) in [
-            ("mode", u64::from(m)),
-            ("uid", u64::from(stat.uid)),
-            ("gid", u64::from(stat.gid)),
-            ("size", stat.size),
-        ] {
-            if let Some(v) = map.get_mut(key) {
-                *v = Value::from(n);
-            }
-        }
-        for (key, b) in [
-            ("setuid", m & 0o4000 != 0),
-            ("setgid", m & 0o2000 != 0),
-            ("sticky", m & 0o1000 != 0),
-            ("world_writable", m & 0o002 != 0),
-        ] {
-            if let Some(v) = map.get_mut(key) {
-                *v = Value::Bool(b);
+        for (key, value) in FIELDS.iter().zip(&fields.0) {
+            if let Some(v) = map.get_mut(*key) {
+                v.clone_from(value);
             }
         }
     }
@@ -330,7 +304,7 @@ impl<'a> WalkCollector<'a> {
                     if !set {
                         self.fields.set(path, stat);
                         if self.whole_needed {
-                            self.scratch.set(path, stat);
+                            self.scratch.set(&self.fields);
                         }
                         set = true;
                     }
@@ -474,7 +448,7 @@ mod tests {
             for (path, mode, uid, size) in entries {
                 let stat = Stat::from_raw(mode, uid, uid, size);
                 fields.set(path, &stat);
-                whole.set(path, &stat);
+                whole.set(&fields);
                 let want = m.test(&entry_value(&WalkEntry {
                     path: path.into(),
                     stat: stat.clone(),
