@@ -364,13 +364,9 @@ impl Probe {
 
     /// A parser for the probe's stdout as it arrives (see [`ProbeStream`]).
     pub fn stream(&self) -> ProbeStream<'_> {
-        let mut marker = Vec::with_capacity(self.boundary.len() + 2);
-        marker.push(b'\n');
-        marker.extend_from_slice(self.boundary.as_bytes());
-        marker.push(b' ');
         ProbeStream {
             probe: self,
-            marker: memmem::Finder::new(&marker).into_owned(),
+            marker: record_marker(self.boundary.as_bytes()),
             buf: Vec::new(),
             searched: 0,
             kept: Vec::new(),
@@ -380,12 +376,14 @@ impl Probe {
         }
     }
 
-    /// The records other than walks, with the walks the stream parsed.
+    /// The records other than walks, with the walks the stream parsed under `prefix` (the
+    /// target's root its `T` record named).
     fn parse_records(
         &self,
         stdout: &[u8],
         stderr: &[u8],
         walks: Vec<(&str, WalkFact)>,
+        prefix: &str,
     ) -> Result<Facts, ProbeError> {
         let mut facts = Facts::new(
             Err(Unavailable::skip("the main process was not found")),
@@ -399,7 +397,6 @@ impl Probe {
         let mut procs: Vec<(u32, u64, String)> = Vec::new();
         let mut proc_stat: BTreeMap<u32, u64> = BTreeMap::new();
         let unreadable = self.count_stderr_per_walk(stderr);
-        let mut prefix = self.prefix.clone();
         let over = |what: String, cap: u64| ProbeError::OverCap { what, cap };
         for (header, body) in Records::new(stdout, self.boundary.as_bytes()) {
             let Ok(header) = std::str::from_utf8(header) else {
@@ -518,10 +515,7 @@ impl Probe {
                 ("T", Some(pid), Some(verdict), false) => {
                     let pid: u32 = pid.parse().unwrap_or(0);
                     match verdict {
-                        "ok" => {
-                            prefix = format!("/proc/{pid}/root");
-                            facts.target_pid = Some(pid);
-                        }
+                        "ok" => facts.target_pid = Some(pid),
                         "denied" => {
                             let status = String::from_utf8_lossy(head(body, MAX_STATUS));
                             let id = |key: &str| -> Option<u32> {
@@ -558,7 +552,7 @@ impl Probe {
                     if prefix.is_empty() {
                         e.clone()
                     } else {
-                        e.replace(&prefix, "")
+                        e.replace(prefix, "")
                     }
                 });
             }
@@ -709,7 +703,7 @@ impl Probe {
 /// the other records (each small and capped) are kept for the end.
 pub struct ProbeStream<'p> {
     probe: &'p Probe,
-    /// `\n<boundary> `, which starts every record.
+    /// See [`record_marker`].
     marker: memmem::Finder<'static>,
     /// Bytes not yet handled: the start of a record, or the rest of a walk's body.
     buf: Vec<u8>,
@@ -819,10 +813,8 @@ impl<'p> ProbeStream<'p> {
                 self.consume(head_start + nl + 1);
                 continue;
             }
-            if kind == b"T" {
-                if let (Some(pid), Some(b"ok")) = (id, words.next()) {
-                    self.prefix = format!("/proc/{pid}/root");
-                }
+            if let Some(pid) = std::str::from_utf8(header).ok().and_then(target_ok) {
+                self.prefix = format!("/proc/{pid}/root");
             }
             let end = match self.next_marker(1) {
                 Some(e) => e,
@@ -842,7 +834,7 @@ impl<'p> ProbeStream<'p> {
         self.advance(true)?;
         let kept = std::mem::take(&mut self.kept);
         let walks = std::mem::take(&mut self.walks);
-        self.probe.parse_records(&kept, stderr, walks)
+        self.probe.parse_records(&kept, stderr, walks, &self.prefix)
     }
 }
 
@@ -938,6 +930,24 @@ fn tail(bytes: &[u8], n: usize) -> &[u8] {
 
 /// The records of the output, lazily: `(header, body)` for each `\n<boundary> ` marker, the
 /// body running to the next marker. Nothing is allocated per record.
+/// `\n<boundary> `, which starts every record.
+fn record_marker(boundary: &[u8]) -> memmem::Finder<'static> {
+    let mut marker = Vec::with_capacity(boundary.len() + 2);
+    marker.push(b'\n');
+    marker.extend_from_slice(boundary);
+    marker.push(b' ');
+    memmem::Finder::new(&marker).into_owned()
+}
+
+/// The pid of a `T PID ok` header: the target's root was readable there. A pid that is not
+/// a number reads as 0.
+fn target_ok(header: &str) -> Option<u32> {
+    match header.split(' ').collect::<Vec<_>>()[..] {
+        ["T", pid, "ok"] => Some(pid.parse().unwrap_or(0)),
+        _ => None,
+    }
+}
+
 struct Records<'a> {
     out: &'a [u8],
     finder: memmem::Finder<'static>,
@@ -946,11 +956,7 @@ struct Records<'a> {
 
 impl<'a> Records<'a> {
     fn new(out: &'a [u8], boundary: &[u8]) -> Records<'a> {
-        let mut marker = Vec::with_capacity(boundary.len() + 2);
-        marker.push(b'\n');
-        marker.extend_from_slice(boundary);
-        marker.push(b' ');
-        let finder = memmem::Finder::new(&marker).into_owned();
+        let finder = record_marker(boundary);
         let at = finder.find(out);
         Records { out, finder, at }
     }
