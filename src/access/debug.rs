@@ -619,19 +619,23 @@ impl Access for DebugAccess {
 
     fn gather<'a>(&'a self, plan: &'a ProbePlan) -> BoxFuture<'a, Result<Collected, AccessError>> {
         Box::pin(async move {
-            let pod = match &self.known {
-                Some(pod) => Pod::clone(pod),
-                None => self.pods.get(&self.pod).await.map_err(|e| {
-                    AccessError::Failed(api_message(&e, "get", "pods", &self.namespace))
-                })?,
+            let fetched;
+            let pod: &Pod = match &self.known {
+                Some(pod) => pod,
+                None => {
+                    fetched = self.pods.get(&self.pod).await.map_err(|e| {
+                        AccessError::Failed(api_message(&e, "get", "pods", &self.namespace))
+                    })?;
+                    &fetched
+                }
             };
-            let cid = container_id(&pod, &self.container);
-            let who = known_identity(&pod, &self.container);
+            let cid = container_id(pod, &self.container);
+            let who = known_identity(pod, &self.container);
             let auto_unknown = self.opts.profile == DebugProfile::Auto && who.is_none();
             if auto_unknown {
                 // An earlier scan learned the uid and left a container with it: try that first.
                 if let Some(name) = learned_debugger(
-                    &pod,
+                    pod,
                     &self.container,
                     &self.opts.image,
                     self.opts.ttl,
@@ -653,9 +657,9 @@ impl Access for DebugAccess {
                     }
                 }
             }
-            let sc = security_context(self.opts.profile, &pod, &self.container, who)
+            let sc = security_context(self.opts.profile, pod, &self.container, who)
                 .map_err(AccessError::Failed)?;
-            let (name, created, seen) = self.debugger(&pod, &sc).await?;
+            let (name, created, seen) = self.debugger(pod, &sc).await?;
             match self.probe_through(&name, plan, cid.clone()).await {
                 Ok(facts) => {
                     let detail = describe(&name, created, &facts);
