@@ -180,24 +180,24 @@ pub async fn run_script(
                     if ready_checked {
                         on_stdout(&obuf[..n])?;
                     } else {
-                    out.extend_from_slice(&obuf[..n]);
-                    if out.len() >= READY.len() {
-                        ready_checked = true;
-                        if out.starts_with(READY) {
-                            out.drain(..READY.len());
-                            if let Some(mut w) = stdin.take() {
-                                write = Some(Box::pin(async move {
-                                    let _ = w.write_all(script.as_bytes()).await;
-                                    let _ = w.shutdown().await;
-                                }));
+                        out.extend_from_slice(&obuf[..n]);
+                        if out.len() >= READY.len() {
+                            ready_checked = true;
+                            if out.starts_with(READY) {
+                                out.drain(..READY.len());
+                                if let Some(mut w) = stdin.take() {
+                                    write = Some(Box::pin(async move {
+                                        let _ = w.write_all(script.as_bytes()).await;
+                                        let _ = w.shutdown().await;
+                                    }));
+                                }
+                            } else {
+                                // Not our shell talking: send nothing, close stdin so it ends.
+                                drop(stdin.take());
                             }
-                        } else {
-                            // Not our shell talking: send nothing, close stdin so it ends.
-                            drop(stdin.take());
+                            on_stdout(&out)?;
+                            out = Vec::new();
                         }
-                        on_stdout(&out)?;
-                        out = Vec::new();
-                    }
                     }
                 }
             },
